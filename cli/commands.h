@@ -1,0 +1,16 @@
+#pragma once
+
+// The subcommands of `alith`. Each registers itself on the app and returns the code to exit with.
+
+#include <CLI/CLI.hpp>
+#include <functional>
+
+namespace alith::cli {
+
+using Command = std::function<int()>;
+
+Command add_ask(CLI::App& app);
+Command add_chat(CLI::App& app);
+Command add_models(CLI::App& app);
+
+}  // namespace alith::cli

@@ -1,0 +1,94 @@
+// `alith models`: what models this machine can use: configured providers, the default model, model files in
+// the local cache, and (with --base-url) the models an OpenAI-compatible server serves.
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include "alith/core/config.h"
+#include "alith/core/http.h"
+#include "alith/core/json.h"
+#include "commands.h"
+
+namespace alith::cli {
+namespace {
+
+struct ModelsOptions {
+  std::string base_url;
+  std::string api_key;
+  bool json = false;
+};
+
+std::filesystem::path model_cache() {
+  if (const char* dir = std::getenv("ALITH_CACHE_DIR")) return std::filesystem::path(dir) / "models";
+  const char* home = std::getenv("HOME");
+  return std::filesystem::path(home ? home : ".") / ".cache" / "alith" / "models";
+}
+
+Json served_models(const ModelsOptions& options) {
+  http::Client client;
+  http::Request request;
+  request.url = options.base_url + "/models";
+  if (!options.api_key.empty()) request.headers.emplace_back("Authorization", "Bearer " + options.api_key);
+  auto response = client.send(request);
+  if (!response.ok()) throw IoError("GET " + request.url + " answered " + std::to_string(response.status));
+  auto body = parse_json(response.body).value();
+  Json ids = Json::array();
+  if (body.contains("data") && body["data"].is_array()) {
+    for (const auto& m : body["data"]) {
+      if (m.contains("id") && m["id"].is_string()) ids.push_back(m["id"]);
+    }
+  }
+  return ids;
+}
+
+int run_models(const ModelsOptions& options) {
+  auto config = Config::load();
+  Json out;
+  out["default_model"] = config.default_model;
+  out["config"] = config.source;
+  Json providers = Json::array();
+  for (const auto& [name, p] : config.providers) {
+    providers.push_back({{"name", name}, {"type", p.type}, {"base_url", p.base_url}, {"has_key", !p.api_key.empty()}});
+  }
+  out["providers"] = providers;
+  Json local = Json::array();
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(model_cache(), ec)) {
+    if (entry.path().extension() == ".gguf") local.push_back(entry.path().string());
+  }
+  out["local_files"] = local;
+  if (!options.base_url.empty()) out["served"] = served_models(options);
+
+  if (options.json) {
+    std::cout << dump_json(out, 2) << "\n";
+    return 0;
+  }
+  std::cout << "default model: " << (config.default_model.empty() ? "(none)" : config.default_model) << "\n";
+  std::cout << "providers:" << (providers.empty() ? " (none configured)" : "") << "\n";
+  for (const auto& p : providers) {
+    std::cout << "  " << p["name"].get<std::string>() << " (" << p["type"].get<std::string>() << ")"
+              << (p["has_key"].get<bool>() ? "" : " no key") << "\n";
+  }
+  std::cout << "local model files (" << model_cache().string() << "):" << (local.empty() ? " none" : "") << "\n";
+  for (const auto& f : local) std::cout << "  " << f.get<std::string>() << "\n";
+  if (out.contains("served")) {
+    std::cout << "served by " << options.base_url << ":\n";
+    for (const auto& id : out["served"]) std::cout << "  " << id.get<std::string>() << "\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+Command add_models(CLI::App& app) {
+  auto options = std::make_shared<ModelsOptions>();
+  auto* sub = app.add_subcommand("models", "List configured providers and available models");
+  sub->add_option("--base-url", options->base_url, "Also list what this OpenAI-compatible server serves");
+  sub->add_option("--api-key", options->api_key, "Key for --base-url");
+  sub->add_flag("--json", options->json, "Print JSON");
+  return [options] { return run_models(*options); };
+}
+
+}  // namespace alith::cli

@@ -1,0 +1,21 @@
+#pragma once
+
+// JSON is nlohmann::json throughout the API. parse_json never throws on bad input.
+
+#include <nlohmann/json.hpp>
+#include <string_view>
+
+#include "alith/core/error.h"
+
+namespace alith {
+
+using Json = nlohmann::json;
+
+// Parses text as one JSON value. Malformed text, trailing garbage, invalid UTF-8 or nesting deeper than
+// max_depth give a parse error with the byte offset.
+Result<Json> parse_json(std::string_view text, size_t max_depth = 256);
+
+// Serializes with invalid UTF-8 replaced (U+FFFD), so dumping model output never throws.
+std::string dump_json(const Json& value, int indent = -1);
+
+}  // namespace alith

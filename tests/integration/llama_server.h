@@ -1,0 +1,38 @@
+#pragma once
+
+// Starts llama.cpp's own llama-server on 127.0.0.1 with the test model, for integration tests against a real
+// OpenAI-compatible peer. The process is killed when the object is destroyed.
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+namespace alith::testing {
+
+struct LlamaServerOptions {
+  std::vector<std::string> extra_args;  // e.g. {"--embeddings"}
+  int context = 4096;
+  int parallel = 2;
+};
+
+class LlamaServer {
+ public:
+  // Paths come from the environment (ALITH_LLAMA_SERVER, ALITH_TEST_MODEL), else from the build's defaults.
+  // Throws std::runtime_error with advice when the binary or the model is missing or the server does not come up.
+  explicit LlamaServer(LlamaServerOptions options = {});
+  ~LlamaServer();
+  LlamaServer(const LlamaServer&) = delete;
+  LlamaServer& operator=(const LlamaServer&) = delete;
+
+  std::string base_url() const;  // "http://127.0.0.1:<port>/v1"
+  int port() const { return port_; }
+
+ private:
+  void stop() noexcept;
+  pid_t pid_ = -1;
+  int port_ = 0;
+  std::string log_path_;
+};
+
+}  // namespace alith::testing

@@ -1,0 +1,148 @@
+// The OpenAI-compatible provider against a real llama-server running Gemma 3 270M. A 270M model is weak, so
+// these tests assert protocol behaviour (shapes, assembly, forced tool calls), not answer quality.
+
+#include <gtest/gtest.h>
+
+#include <memory>
+
+#include "alith/llm/openai.h"
+#include "llama_server.h"
+
+namespace alith {
+namespace {
+
+class OpenAIAgainstLlamaServer : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { server_ = std::make_unique<testing::LlamaServer>(); }
+  static void TearDownTestSuite() { server_.reset(); }
+
+  static std::shared_ptr<llm::OpenAIChatModel> model() {
+    llm::OpenAIOptions o;
+    o.base_url = server_->base_url();
+    o.model = "gemma-3-270m";
+    o.provider = "llama-server";
+    return std::make_shared<llm::OpenAIChatModel>(o);
+  }
+
+  static llm::ChatRequest short_request(std::string prompt) {
+    llm::ChatRequest r;
+    r.messages = {llm::Message::user(std::move(prompt))};
+    r.max_tokens = 24;
+    r.sampling.temperature = 0.0;
+    r.sampling.seed = 42;
+    return r;
+  }
+
+  static llm::ToolSpec weather_tool() {
+    llm::ToolSpec t;
+    t.name = "get_weather";
+    t.description = "Current weather for a city";
+    t.parameters = Json::parse(R"({"type":"object","properties":{"city":{"type":"string"}},"required":["city"]})");
+    return t;
+  }
+
+  static inline std::unique_ptr<testing::LlamaServer> server_;
+};
+
+TEST_F(OpenAIAgainstLlamaServer, CompletesWithUsage) {
+  auto reply = model()->complete(short_request("Say hello."));
+  EXPECT_EQ(reply.message.role, llm::Role::assistant);
+  EXPECT_FALSE(reply.message.text().empty());
+  EXPECT_GT(reply.usage.prompt_tokens, 0);
+  EXPECT_GT(reply.usage.completion_tokens, 0);
+  EXPECT_TRUE(reply.finish_reason == llm::FinishReason::stop || reply.finish_reason == llm::FinishReason::length);
+}
+
+TEST_F(OpenAIAgainstLlamaServer, GreedyIsRepeatable) {
+  auto a = model()->complete(short_request("Name a colour."));
+  auto b = model()->complete(short_request("Name a colour."));
+  EXPECT_EQ(a.message.text(), b.message.text());
+}
+
+TEST_F(OpenAIAgainstLlamaServer, StreamedDeltasAssembleToTheReply) {
+  std::string joined;
+  int deltas = 0;
+  bool usage_seen = false;
+  auto reply = model()->stream(short_request("Count from one to five."), [&](const llm::StreamEvent& e) {
+    if (e.kind == llm::StreamEvent::Kind::text_delta) {
+      joined += e.text;
+      ++deltas;
+    } else if (e.kind == llm::StreamEvent::Kind::usage) {
+      usage_seen = true;
+    }
+  });
+  EXPECT_GT(deltas, 1);
+  EXPECT_EQ(joined, reply.message.text());
+  EXPECT_TRUE(usage_seen);
+  EXPECT_GT(reply.usage.completion_tokens, 0);
+}
+
+TEST_F(OpenAIAgainstLlamaServer, RequiredToolChoiceYieldsAWellFormedCall) {
+  auto request = short_request("What is the weather in Paris?");
+  request.max_tokens = 64;
+  request.tools = {weather_tool()};
+  request.tool_choice = llm::ToolChoice::required_choice();
+  auto reply = model()->complete(request);
+  ASSERT_FALSE(reply.message.tool_calls.empty()) << reply.message.text();
+  const auto& call = reply.message.tool_calls.front();
+  EXPECT_EQ(call.name, "get_weather");
+  EXPECT_FALSE(call.id.empty());
+  ASSERT_TRUE(call.arguments.is_object()) << call.raw_arguments;
+  EXPECT_TRUE(call.arguments.contains("city"));
+  EXPECT_EQ(reply.finish_reason, llm::FinishReason::tool_calls);
+}
+
+TEST_F(OpenAIAgainstLlamaServer, StreamedToolCallIsAssembled) {
+  auto request = short_request("What is the weather in Rome?");
+  request.max_tokens = 64;
+  request.tools = {weather_tool()};
+  request.tool_choice = llm::ToolChoice::required_choice();
+  int starts = 0;
+  std::string args;
+  auto reply = model()->stream(request, [&](const llm::StreamEvent& e) {
+    if (e.kind == llm::StreamEvent::Kind::tool_call_start) ++starts;
+    if (e.kind == llm::StreamEvent::Kind::tool_call_delta) args += e.text;
+  });
+  ASSERT_EQ(reply.message.tool_calls.size(), 1u);
+  EXPECT_EQ(starts, 1);
+  EXPECT_EQ(reply.message.tool_calls[0].raw_arguments, args);
+  EXPECT_TRUE(reply.message.tool_calls[0].arguments.is_object());
+}
+
+TEST_F(OpenAIAgainstLlamaServer, JsonSchemaResponseFormatIsHonoured) {
+  auto request = short_request("Give a person's name and age.");
+  request.max_tokens = 64;
+  request.response_format.kind = llm::ResponseFormat::Kind::json_schema;
+  request.response_format.schema = Json::parse(
+      R"({"type":"object","properties":{"name":{"type":"string"},"age":{"type":"integer"}},"required":["name","age"]})");
+  auto reply = model()->complete(request);
+  auto value = parse_json(reply.message.text());
+  ASSERT_TRUE(value.ok()) << reply.message.text();
+  EXPECT_TRUE(value.value().contains("name"));
+  EXPECT_TRUE(value.value()["age"].is_number_integer());
+}
+
+TEST_F(OpenAIAgainstLlamaServer, UnknownModelIdIsPassedThrough) {
+  llm::OpenAIOptions o;
+  o.base_url = server_->base_url();
+  o.model = "some-model-id-nobody-knows";
+  llm::OpenAIChatModel m(o);
+  EXPECT_NO_THROW(m.complete(short_request("Hi")));
+}
+
+TEST(OpenAIEmbeddingsAgainstLlamaServer, EmbedsABatch) {
+  testing::LlamaServer server({.extra_args = {"--embeddings", "--pooling", "mean"}});
+  llm::OpenAIOptions o;
+  o.base_url = server.base_url();
+  o.model = "gemma-3-270m";
+  llm::OpenAIEmbeddingModel m(o);
+  auto vectors = m.embed({"the cat sat", "a dog ran", "the cat sat"});
+  ASSERT_EQ(vectors.size(), 3u);
+  EXPECT_GT(vectors[0].size(), 16u);
+  EXPECT_EQ(vectors[0].size(), vectors[1].size());
+  EXPECT_EQ(vectors[0], vectors[2]);
+  EXPECT_NE(vectors[0], vectors[1]);
+}
+
+}  // namespace
+}  // namespace alith
