@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <memory>
 
@@ -36,7 +37,7 @@ class AgentAgainstLlamaServer : public ::testing::Test {
     agent::Hooks hooks;
     hooks.before_model = [model_calls](llm::ChatRequest& request) {
       if ((*model_calls)++ > 0) request.tool_choice = llm::ToolChoice::none_choice();
-      request.max_tokens = 48;
+      request.max_tokens = 64;
       request.sampling.temperature = 0.0;
     };
     return agent::AgentBuilder()
@@ -45,7 +46,7 @@ class AgentAgainstLlamaServer : public ::testing::Test {
         .model(std::make_shared<llm::OpenAIChatModel>(o))
         .tool(weather)
         .tool(agent::builtin_tool("calculator"))
-        .tool_choice(llm::ToolChoice::named("get_weather"))
+        .tool_choice(llm::ToolChoice::required_choice())
         .hooks(hooks)
         .max_steps(4)
         .build();
@@ -59,22 +60,24 @@ TEST_F(AgentAgainstLlamaServer, ToolCallResultAndFinalAnswer) {
   auto agent = make_agent(weather_calls);
   auto result = agent->run("What is the weather in Paris?");
 
-  EXPECT_EQ(weather_calls.load(), 1);
+  EXPECT_GE(weather_calls.load(), 1);
   EXPECT_EQ(result.steps, 2);
-  // user, assistant(tool call), tool, assistant(answer)
+  // user, assistant(tool calls), one tool message per call in call order, assistant(answer)
   ASSERT_GE(result.transcript.size(), 4u);
   const llm::Message* call_msg = nullptr;
-  const llm::Message* tool_msg = nullptr;
+  std::vector<const llm::Message*> tool_msgs;
   for (const auto& m : result.transcript) {
     if (m.role == llm::Role::assistant && !m.tool_calls.empty()) call_msg = &m;
-    if (m.role == llm::Role::tool) tool_msg = &m;
+    if (m.role == llm::Role::tool) tool_msgs.push_back(&m);
   }
   ASSERT_NE(call_msg, nullptr);
-  ASSERT_NE(tool_msg, nullptr);
+  ASSERT_EQ(tool_msgs.size(), call_msg->tool_calls.size());
   EXPECT_EQ(call_msg->tool_calls[0].name, "get_weather");
-  EXPECT_EQ(tool_msg->tool_call_id, call_msg->tool_calls[0].id);
-  EXPECT_FALSE(tool_msg->is_error) << tool_msg->text();
-  EXPECT_NE(tool_msg->text().find("Sunny"), std::string::npos);
+  for (size_t i = 0; i < tool_msgs.size(); ++i) {
+    EXPECT_EQ(tool_msgs[i]->tool_call_id, call_msg->tool_calls[i].id);
+  }
+  EXPECT_FALSE(tool_msgs[0]->is_error) << tool_msgs[0]->text();
+  EXPECT_NE(tool_msgs[0]->text().find("Sunny"), std::string::npos);
   EXPECT_EQ(result.transcript.back().role, llm::Role::assistant);
   EXPECT_TRUE(result.transcript.back().tool_calls.empty());
   EXPECT_EQ(result.answer, result.transcript.back().text());
@@ -96,7 +99,7 @@ TEST_F(AgentAgainstLlamaServer, StreamsEventsAcrossTheLoop) {
   EXPECT_LT(first(Kind::tool_call_started), first(Kind::tool_call_finished));
   EXPECT_LT(first(Kind::tool_call_finished), first(Kind::final_answer));
   EXPECT_EQ(kinds.back(), Kind::final_answer);
-  EXPECT_EQ(weather_calls.load(), 1);
+  EXPECT_GE(weather_calls.load(), 1);
   EXPECT_NE(streamed.find(result.answer), std::string::npos);
 }
 

@@ -72,6 +72,9 @@ LlamaServer::LlamaServer(LlamaServerOptions options) {
   std::vector<std::string> args = {binary, "-m", model, "--host", "127.0.0.1", "--port", std::to_string(port_),
                                    "-c", std::to_string(options.context), "-np", std::to_string(options.parallel),
                                    "-t", "2", "--jinja", "--no-webui"};
+  if (options.tool_template) {
+    args.insert(args.end(), {"--chat-template-file", ALITH_SOURCE_DIR "/data/templates/gemma3-tools.jinja"});
+  }
   args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());

