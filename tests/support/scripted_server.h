@@ -17,15 +17,15 @@ namespace alith::testing {
 
 struct RecordedRequest {
   std::string method;
-  std::string path;  // including the query string
+  std::string path;                                          // including the query string
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
   std::string body;
   std::string header(const std::string& lower_name) const;  // "" when absent
 };
 
 struct ScriptedReply {
-  std::string raw;           // the whole response as bytes: status line, headers, body
-  size_t chunk_size = 0;     // 0: one write; otherwise writes of this many bytes ...
+  std::string raw;                           // the whole response as bytes: status line, headers, body
+  size_t chunk_size = 0;                     // 0: one write; otherwise writes of this many bytes ...
   std::chrono::milliseconds chunk_delay{0};  // ... with this pause between them
   std::chrono::milliseconds delay_before{0};
   bool never_respond = false;  // read the request, then hold the connection silently until the server stops
@@ -36,7 +36,8 @@ struct ScriptedReply {
                             std::vector<std::string> extra_headers = {});
   // A text/event-stream response (no Content-Length; the connection closes at the end). Each element of
   // events is written verbatim followed by "\n\n" (so pass "data: {...}" or "event: x\ndata: y").
-  static ScriptedReply sse(const std::vector<std::string>& events, std::vector<std::string> extra_headers = {});
+  static ScriptedReply sse(const std::vector<std::string>& events,
+                           std::vector<std::string> extra_headers = {});
 };
 
 class ScriptedServer {

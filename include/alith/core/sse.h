@@ -43,19 +43,21 @@ class Parser {
 
  private:
   Result<void> process_line(std::string_view line, const EventHandler& on_event);
-  Result<void> fail(std::string message);
+  void dispatch(const EventHandler& on_event);
+  Result<void> fail(ErrorCode code, std::string message, size_t offset);
 
   Limits limits_;
-  std::string line_;        // the unfinished line
-  std::string data_;        // data of the event being built
-  std::string type_;        // event type of the event being built
+  std::string line_;  // the unfinished line
+  std::string data_;  // data of the event being built
+  std::string type_;  // event type of the event being built
   std::string last_id_;
   std::optional<long> retry_;
   bool has_data_ = false;
-  bool in_event_ = false;   // some field of an event was seen since the last dispatch
-  bool after_cr_ = false;   // the previous byte was CR (a following LF belongs to the same terminator)
+  bool in_event_ = false;  // some field of an event was seen since the last dispatch
+  bool after_cr_ = false;  // the previous byte was CR (a following LF belongs to the same terminator)
   bool bom_checked_ = false;
-  unsigned utf8_pending_ = 0;  // continuation bytes still expected
+  unsigned utf8_pending_ = 0;                      // continuation bytes still expected
+  unsigned char utf8_lo_ = 0x80, utf8_hi_ = 0xBF;  // allowed range of the next continuation byte
   size_t consumed_ = 0;
   std::optional<ErrorInfo> failed_;
 };

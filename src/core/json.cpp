@@ -1,0 +1,132 @@
+#include "alith/core/json.h"
+
+#include <string>
+#include <vector>
+
+namespace alith {
+
+namespace {
+
+// Builds the DOM from SAX events so that errors come back as values with their byte offset (no exceptions),
+// and nesting is bounded before it can grow the parser's or the destructor's work without limit.
+class DomBuilder final : public nlohmann::json_sax<Json> {
+ public:
+  explicit DomBuilder(size_t max_depth) : max_depth_(max_depth) {}
+
+  bool null() override { return add(Json(nullptr)); }
+  bool boolean(bool v) override { return add(Json(v)); }
+  bool number_integer(number_integer_t v) override { return add(Json(v)); }
+  bool number_unsigned(number_unsigned_t v) override { return add(Json(v)); }
+  bool number_float(number_float_t v, const string_t&) override { return add(Json(v)); }
+  bool string(string_t& v) override { return add(Json(std::move(v))); }
+  bool binary(binary_t& v) override { return add(Json::binary(std::move(v))); }
+  bool start_object(std::size_t) override { return open(Json::object()); }
+  bool key(string_t& k) override {
+    key_ = std::move(k);
+    return true;
+  }
+  bool end_object() override {
+    stack_.pop_back();
+    return true;
+  }
+  bool start_array(std::size_t) override { return open(Json::array()); }
+  bool end_array() override {
+    stack_.pop_back();
+    return true;
+  }
+  bool parse_error(std::size_t position, const std::string&, const nlohmann::json::exception& ex) override {
+    std::string message = ex.what();
+    // Drop nlohmann's "[json.exception.parse_error.101] " tag: callers want the human part.
+    if (const size_t close = message.find("] ");
+        !message.empty() && message[0] == '[' && close != std::string::npos)
+      message.erase(0, close + 2);
+    error_ = make_error(ErrorCode::parse, "invalid JSON: " + message, position > 0 ? position - 1 : 0);
+    return false;
+  }
+
+  bool too_deep() const noexcept { return too_deep_; }
+  std::optional<ErrorInfo>& error() { return error_; }
+  Json& root() { return root_; }
+
+ private:
+  bool open(Json&& container) {
+    if (stack_.size() >= max_depth_) {
+      too_deep_ = true;
+      return false;
+    }
+    Json* slot = place(std::move(container));
+    stack_.push_back(slot);
+    return true;
+  }
+  bool add(Json&& v) {
+    place(std::move(v));
+    return true;
+  }
+  Json* place(Json&& v) {
+    if (stack_.empty()) {
+      root_ = std::move(v);
+      return &root_;
+    }
+    Json& top = *stack_.back();
+    if (top.is_array()) {
+      auto& arr = top.get_ref<Json::array_t&>();
+      arr.push_back(std::move(v));
+      return &arr.back();
+    }
+    Json& slot = top.get_ref<Json::object_t&>()[key_];
+    slot = std::move(v);
+    return &slot;
+  }
+
+  size_t max_depth_;
+  Json root_;
+  std::vector<Json*> stack_;
+  std::string key_;
+  bool too_deep_ = false;
+  std::optional<ErrorInfo> error_;
+};
+
+// Byte offset of the bracket that first exceeds max_depth (only called once the parser has seen it).
+size_t depth_offset(std::string_view text, size_t max_depth) {
+  size_t depth = 0;
+  bool in_string = false, escaped = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
+      continue;
+    }
+    if (c == '"')
+      in_string = true;
+    else if (c == '[' || c == '{') {
+      if (++depth > max_depth) return i;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return text.size();
+}
+
+}  // namespace
+
+Result<Json> parse_json(std::string_view text, size_t max_depth) {
+  DomBuilder builder(max_depth);
+  const bool ok = Json::sax_parse(text.data(), text.data() + text.size(), &builder);
+  if (ok) return std::move(builder.root());
+  if (builder.too_deep())
+    return make_error(ErrorCode::parse, "invalid JSON: nesting deeper than " + std::to_string(max_depth),
+                      depth_offset(text, max_depth));
+  if (builder.error()) return std::move(*builder.error());
+  return make_error(ErrorCode::parse, "invalid JSON", 0);
+}
+
+std::string dump_json(const Json& value, int indent) {
+  return value.dump(indent, ' ', false, Json::error_handler_t::replace);
+}
+
+}  // namespace alith

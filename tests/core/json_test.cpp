@@ -1,0 +1,86 @@
+#include "alith/core/json.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace alith {
+namespace {
+
+TEST(Json, ParsesValues) {
+  auto r = parse_json(R"({"a":[1,2.5,"x",true,null],"b":{"c":-3}})");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ((*r)["a"][0], 1);
+  EXPECT_EQ((*r)["a"][1], 2.5);
+  EXPECT_EQ((*r)["a"][2], "x");
+  EXPECT_EQ((*r)["b"]["c"], -3);
+  EXPECT_TRUE(parse_json("42").ok());
+  EXPECT_TRUE(parse_json("  \"s\"  ").ok());
+  EXPECT_TRUE(parse_json("[]").ok());
+}
+
+TEST(Json, MalformedIsAnErrorWithOffset) {
+  auto r = parse_json(R"({"a": tru})");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::parse);
+  ASSERT_TRUE(r.error().offset);
+  EXPECT_GE(*r.error().offset, 6u);
+  EXPECT_LE(*r.error().offset, 9u);
+  EXPECT_FALSE(parse_json("").ok());
+  EXPECT_FALSE(parse_json("{").ok());
+  EXPECT_FALSE(parse_json("{\"a\":1,}").ok());
+  EXPECT_FALSE(parse_json("'single'").ok());
+}
+
+TEST(Json, TrailingGarbageIsAnError) {
+  auto r = parse_json("{} x");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::parse);
+  EXPECT_FALSE(parse_json("[1] [2]").ok());
+}
+
+TEST(Json, InvalidUtf8IsAnError) {
+  EXPECT_FALSE(parse_json("\"\xC0\xAF\"").ok());
+}
+
+TEST(Json, DeepNestingIsAnErrorNotACrash) {
+  const std::string deep(100000, '[');
+  auto r = parse_json(deep);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::parse);
+  EXPECT_EQ(r.error().offset, 256u);
+
+  std::string balanced = std::string(300, '[') + std::string(300, ']');
+  EXPECT_FALSE(parse_json(balanced).ok());
+  EXPECT_TRUE(parse_json(balanced, 300).ok());
+  std::string objects;
+  for (int i = 0; i < 100000; ++i) objects += "{\"a\":";
+  EXPECT_FALSE(parse_json(objects).ok());
+}
+
+TEST(Json, BracketsInsideStringsDoNotCountAsDepth) {
+  EXPECT_TRUE(parse_json("[\"" + std::string(1000, '[') + "\"]", 4).ok());
+}
+
+TEST(Json, ValueThrowsTypedError) {
+  auto r = parse_json("nope");
+  EXPECT_THROW((void)r.value(), ParseError);
+  try {
+    (void)r.value();
+  } catch (const ParseError& e) {
+    EXPECT_TRUE(e.offset().has_value());
+  }
+}
+
+TEST(Json, DumpReplacesInvalidUtf8) {
+  const Json v = std::string(
+      "a\xFF"
+      "b");
+  EXPECT_EQ(dump_json(v),
+            "\"a\xEF\xBF\xBD"
+            "b\"");
+  EXPECT_EQ(dump_json(Json{{"k", 1}}, 2), "{\n  \"k\": 1\n}");
+}
+
+}  // namespace
+}  // namespace alith
