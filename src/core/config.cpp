@@ -125,7 +125,15 @@ std::string Config::default_path(const Getenv& getenv_in) {
   return "";
 }
 
-Config Config::load(const Getenv& getenv) {
+Config Config::load(const Getenv& getenv_in) {
+  const auto getenv = or_process_env(getenv_in);
+  // A file named explicitly must exist: a typo in ALITH_CONFIG should not silently mean "no configuration".
+  if (auto explicit_path = env_value(getenv, "ALITH_CONFIG")) {
+    std::error_code ec;
+    if (!std::filesystem::exists(*explicit_path, ec)) {
+      throw ConfigError("ALITH_CONFIG names " + *explicit_path + ", which does not exist");
+    }
+  }
   return load_file(default_path(getenv), getenv);
 }
 

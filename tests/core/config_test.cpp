@@ -100,6 +100,12 @@ TEST(Config, LoadUsesAlithConfigPath) {
   EXPECT_EQ(c.default_model, "x:y");
 }
 
+TEST(Config, MissingExplicitConfigFileIsAnError) {
+  EXPECT_THROW(Config::load(env({{"ALITH_CONFIG", "/nonexistent/alith.yaml"}})), ConfigError);
+  // Without ALITH_CONFIG a missing default file just means "no file".
+  EXPECT_NO_THROW(Config::load(env({{"HOME", "/nonexistent-home"}})));
+}
+
 TEST(Config, DefaultPath) {
   EXPECT_EQ(Config::default_path(env({{"ALITH_CONFIG", "/a.yaml"}, {"HOME", "/h"}})), "/a.yaml");
   EXPECT_EQ(Config::default_path(env({{"XDG_CONFIG_HOME", "/x"}, {"HOME", "/h"}})), "/x/alith/config.yaml");

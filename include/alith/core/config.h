@@ -34,8 +34,8 @@ struct Config {
 
   const ProviderConfig* provider(const std::string& name) const;
 
-  // Reads the file (if it exists) then applies the environment. getenv is injectable for tests.
-  // A malformed file gives ConfigError naming file:line.
+  // Reads the file (if it exists; a file named by ALITH_CONFIG must exist) then applies the environment.
+  // getenv is injectable for tests. A malformed file gives ConfigError naming file:line.
   using Getenv = std::function<std::optional<std::string>(const std::string&)>;
   static Config load(const Getenv& getenv = nullptr);
   static Config load_file(const std::string& path, const Getenv& getenv = nullptr);
