@@ -60,6 +60,7 @@ class StreamAssembler {
     std::string type;  // text | tool_use | other
     std::string text, id, name, json;
     int tool_index = -1;
+    bool json_from_start = false;  // json holds content_block_start's input; deltas replace it
   };
   ChatResponse response_;
   std::vector<Block> blocks_;

@@ -2,7 +2,8 @@
 
 // The OpenAI-compatible provider: /chat/completions (plain and streamed) and /embeddings. Works with OpenAI,
 // DeepSeek, Groq, vLLM, Ollama, llama-server and others that speak the same API. Model ids are passed
-// through as given, never checked against a list.
+// through as given, never checked against a list. Sampling::top_k, min_p and repeat_penalty are not part of
+// OpenAI's API: they are sent, only when set, as extension fields that llama-server and vLLM accept.
 
 #include <memory>
 #include <string>

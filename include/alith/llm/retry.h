@@ -2,7 +2,8 @@
 
 // Retries with exponential backoff and full jitter. Retried: RateLimitedError (honouring its Retry-After),
 // ProviderError with a 5xx status (and 408/409), IoError (connection refused/reset). Everything else, and any
-// error once a streamed reply has started delivering events, is rethrown at once.
+// error once a streamed reply has started delivering events, is rethrown at once. TimeoutError is not retried:
+// the caller's deadline has passed, and repeating a call that was too slow would multiply the wait.
 
 #include <chrono>
 #include <functional>
