@@ -286,6 +286,18 @@ TEST(OpenAIModel, StreamWithoutDoneOrFinishIsTruncated) {
   }
 }
 
+TEST(OpenAIModel, StreamEndsAtDoneEvenIfTheServerKeepsTheConnectionOpen) {
+  ScriptedServer server;
+  auto reply = ScriptedReply::sse({test::chunk({{"content", "hi"}}, "stop"), "data: [DONE]"});
+  reply.keep_alive = true;  // no Content-Length and no close: only [DONE] tells the stream is over
+  server.push(reply);
+  auto options = test::openai_options(server);
+  options.http.timeout = std::chrono::seconds(20);
+  OpenAIChatModel model(options);
+  auto response = model.stream(hello(), [](const StreamEvent&) {});
+  EXPECT_EQ(response.message.text(), "hi");
+}
+
 TEST(OpenAIModel, StreamContentLengthShortfallIsTypedError) {
   ScriptedServer server;
   const std::string body = test::chunk({{"content", "x"}}) + "\n\n";
