@@ -3,9 +3,9 @@
 // process that links libcurl and makes one request. The ratio alith/curl is printed at the end.
 
 #include <benchmark/benchmark.h>
+#include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
-#include <fcntl.h>
 
 #include <atomic>
 #include <chrono>
@@ -25,7 +25,8 @@ const char* const kReply =
     R"({"id":"x","object":"chat.completion","model":"m","choices":[{"index":0,"message":{"role":"assistant",)"
     R"("content":"hi"},"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}})";
 
-// Spawns argv with stdout/stderr to /dev/null and returns seconds from spawn to the server seeing the request.
+// Spawns argv with stdout/stderr to /dev/null and returns seconds from spawn to the server seeing the
+// request.
 double time_to_request(alith::testing::ScriptedServer& server, std::atomic<int64_t>& arrival_ns,
                        std::vector<std::string> args) {
   arrival_ns = 0;
@@ -105,8 +106,9 @@ int main(int argc, char** argv) {
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   if (g_alith_mean > 0 && g_curl_mean > 0) {
-    std::printf("ratio alith-ask/curl start-to-request: %.2f (alith %.2f ms, curl %.2f ms; target alith <= 10 ms)\n",
-                g_alith_mean / g_curl_mean, g_alith_mean * 1e3, g_curl_mean * 1e3);
+    std::printf(
+        "ratio alith-ask/curl start-to-request: %.2f (alith %.2f ms, curl %.2f ms; target alith <= 10 ms)\n",
+        g_alith_mean / g_curl_mean, g_alith_mean * 1e3, g_curl_mean * 1e3);
   }
   return 0;
 }

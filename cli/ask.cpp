@@ -27,7 +27,8 @@ Json result_json(const agent::RunResult& result) {
   Json calls = Json::array();
   for (const auto& m : result.transcript) {
     if (m.role == llm::Role::tool) {
-      calls.push_back({{"id", m.tool_call_id}, {"name", m.name}, {"result", m.text()}, {"is_error", m.is_error}});
+      calls.push_back(
+          {{"id", m.tool_call_id}, {"name", m.name}, {"result", m.text()}, {"is_error", m.is_error}});
     }
   }
   return {{"answer", result.answer},
@@ -58,7 +59,8 @@ int run_ask(const AskOptions& options) {
     } else if (event.kind == Kind::tool_call_started) {
       std::cerr << "[tool " << event.tool_call.name << " " << dump_json(event.tool_call.arguments) << "]\n";
     } else if (event.kind == Kind::tool_call_finished) {
-      std::cerr << "[" << event.tool_call.name << (event.is_error ? " failed: " : " -> ") << event.text << "]\n";
+      std::cerr << "[" << event.tool_call.name << (event.is_error ? " failed: " : " -> ") << event.text
+                << "]\n";
     } else if (event.kind == Kind::final_answer && !streamed_text) {
       std::cout << event.text;
     }

@@ -42,7 +42,8 @@ int run_chat(const ChatOptions& options) {
         memory->clear();
         std::cout << "(conversation cleared)\n";
       } else if (line == "/history") {
-        for (const auto& m : memory->messages()) std::cout << llm::to_string(m.role) << ": " << m.text() << "\n";
+        for (const auto& m : memory->messages())
+          std::cout << llm::to_string(m.role) << ": " << m.text() << "\n";
       } else {
         std::cout << "unknown command " << line << "; /help lists them\n";
       }
@@ -56,7 +57,8 @@ int run_chat(const ChatOptions& options) {
           std::cout << event.text << std::flush;
           streamed = true;
         } else if (event.kind == Kind::tool_call_started) {
-          std::cout << "\n[tool " << event.tool_call.name << " " << dump_json(event.tool_call.arguments) << "]\n";
+          std::cout << "\n[tool " << event.tool_call.name << " " << dump_json(event.tool_call.arguments)
+                    << "]\n";
         } else if (event.kind == Kind::final_answer && !streamed) {
           std::cout << event.text;
         }

@@ -7,15 +7,18 @@
 namespace alith::cli {
 
 void ModelOptions::add_to(CLI::App& app) {
-  app.add_option("-m,--model", model, "Model reference (openai:gpt-4o-mini, anthropic:..., NAME:model) or, "
-                                      "with --base-url, the model id");
-  app.add_option("--base-url", base_url, "Base URL of an OpenAI-compatible server (e.g. http://127.0.0.1:8080/v1)");
+  app.add_option("-m,--model", model,
+                 "Model reference (openai:gpt-4o-mini, anthropic:..., NAME:model) or, "
+                 "with --base-url, the model id");
+  app.add_option("--base-url", base_url,
+                 "Base URL of an OpenAI-compatible server (e.g. http://127.0.0.1:8080/v1)");
   app.add_option("--api-key", api_key, "API key (default: from the environment or config.yaml)");
-  app.add_option("-t,--tool", tools, "Enable a built-in tool: " + [] {
-    std::string names;
-    for (const auto& n : agent::builtin_tool_names()) names += (names.empty() ? "" : ", ") + n;
-    return names;
-  }());
+  app.add_option(
+      "-t,--tool", tools, "Enable a built-in tool: " + [] {
+        std::string names;
+        for (const auto& n : agent::builtin_tool_names()) names += (names.empty() ? "" : ", ") + n;
+        return names;
+      }());
   app.add_option("--sandbox", sandbox, "Directory that read_file may read");
   app.add_flag("--allow-network", allow_network, "Allow the http_get tool to make requests");
   app.add_option("-s,--system", system, "System prompt (preamble)");
@@ -37,7 +40,8 @@ std::shared_ptr<llm::ChatModel> ModelOptions::make_model(const Config& config) c
   std::string ref = model.empty() ? config.default_model : model;
   if (ref.empty()) {
     throw ConfigError(
-        "no model selected: pass --model openai:gpt-4o-mini (or anthropic:..., or --base-url URL --model NAME "
+        "no model selected: pass --model openai:gpt-4o-mini (or anthropic:..., or --base-url URL --model "
+        "NAME "
         "for an OpenAI-compatible server), or set ALITH_MODEL, or default_model in " +
         Config::default_path());
   }
@@ -71,7 +75,8 @@ std::shared_ptr<agent::Agent> ModelOptions::make_agent(const Config& config,
   agent::Hooks answer_on_last_step;
   answer_on_last_step.before_model = [limit = max_steps](llm::ChatRequest& request) {
     int step = 0;  // assistant turns since the prompt
-    for (auto it = request.messages.rbegin(); it != request.messages.rend() && it->role != llm::Role::user; ++it) {
+    for (auto it = request.messages.rbegin(); it != request.messages.rend() && it->role != llm::Role::user;
+         ++it) {
       if (it->role == llm::Role::assistant) ++step;
     }
     if (step >= limit - 1 && !request.tools.empty()) request.tool_choice = llm::ToolChoice::none_choice();

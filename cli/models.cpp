@@ -50,7 +50,8 @@ int run_models(const ModelsOptions& options) {
   out["config"] = config.source;
   Json providers = Json::array();
   for (const auto& [name, p] : config.providers) {
-    providers.push_back({{"name", name}, {"type", p.type}, {"base_url", p.base_url}, {"has_key", !p.api_key.empty()}});
+    providers.push_back(
+        {{"name", name}, {"type", p.type}, {"base_url", p.base_url}, {"has_key", !p.api_key.empty()}});
   }
   out["providers"] = providers;
   Json local = Json::array();
@@ -71,7 +72,8 @@ int run_models(const ModelsOptions& options) {
     std::cout << "  " << p["name"].get<std::string>() << " (" << p["type"].get<std::string>() << ")"
               << (p["has_key"].get<bool>() ? "" : " no key") << "\n";
   }
-  std::cout << "local model files (" << model_cache().string() << "):" << (local.empty() ? " none" : "") << "\n";
+  std::cout << "local model files (" << model_cache().string() << "):" << (local.empty() ? " none" : "")
+            << "\n";
   for (const auto& f : local) std::cout << "  " << f.get<std::string>() << "\n";
   if (out.contains("served")) {
     std::cout << "served by " << options.base_url << ":\n";

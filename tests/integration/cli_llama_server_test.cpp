@@ -34,9 +34,10 @@ Output run(const std::string& command) {
 
 TEST(Cli, AskWithAToolAgainstLlamaServer) {
   testing::LlamaServer server;
-  auto r = run(std::string(ALITH_CLI_PATH) + " ask --base-url " + server.base_url() +
-               " --model gemma-3-270m --tool calculator --tool-choice calculator --max-steps 2 --max-tokens 48"
-               " --temperature 0 --json 'What is 17 times 23? Use the calculator.' 2>&1");
+  auto r =
+      run(std::string(ALITH_CLI_PATH) + " ask --base-url " + server.base_url() +
+          " --model gemma-3-270m --tool calculator --tool-choice calculator --max-steps 2 --max-tokens 48"
+          " --temperature 0 --json 'What is 17 times 23? Use the calculator.' 2>&1");
   ASSERT_EQ(r.status, 0) << r.out;
   auto json = parse_json(r.out);
   ASSERT_TRUE(json.ok()) << r.out;

@@ -10,8 +10,8 @@
 #include <fcntl.h>
 
 #include <chrono>
-#include <cstring>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -62,16 +62,32 @@ LlamaServer::LlamaServer(LlamaServerOptions options) {
   std::string binary = env_or("ALITH_LLAMA_SERVER", ALITH_DEFAULT_LLAMA_SERVER);
   std::string model = env_or("ALITH_TEST_MODEL", ALITH_DEFAULT_TEST_MODEL);
   if (binary.empty() || !std::filesystem::exists(binary)) {
-    throw std::runtime_error("llama-server not found at '" + binary + "': run scripts/setup (or set ALITH_LLAMA_SERVER)");
+    throw std::runtime_error("llama-server not found at '" + binary +
+                             "': run scripts/setup (or set ALITH_LLAMA_SERVER)");
   }
   if (model.empty() || !std::filesystem::exists(model)) {
-    throw std::runtime_error("test model not found at '" + model + "': run scripts/setup (or set ALITH_TEST_MODEL)");
+    throw std::runtime_error("test model not found at '" + model +
+                             "': run scripts/setup (or set ALITH_TEST_MODEL)");
   }
   port_ = free_port();
-  log_path_ = (std::filesystem::temp_directory_path() / ("alith-llama-server-" + std::to_string(port_) + ".log")).string();
-  std::vector<std::string> args = {binary, "-m", model, "--host", "127.0.0.1", "--port", std::to_string(port_),
-                                   "-c", std::to_string(options.context), "-np", std::to_string(options.parallel),
-                                   "-t", "2", "--jinja", "--no-webui"};
+  log_path_ =
+      (std::filesystem::temp_directory_path() / ("alith-llama-server-" + std::to_string(port_) + ".log"))
+          .string();
+  std::vector<std::string> args = {binary,
+                                   "-m",
+                                   model,
+                                   "--host",
+                                   "127.0.0.1",
+                                   "--port",
+                                   std::to_string(port_),
+                                   "-c",
+                                   std::to_string(options.context),
+                                   "-np",
+                                   std::to_string(options.parallel),
+                                   "-t",
+                                   "2",
+                                   "--jinja",
+                                   "--no-webui"};
   if (options.tool_template) {
     args.insert(args.end(), {"--chat-template-file", ALITH_SOURCE_DIR "/data/templates/gemma3-tools.jinja"});
   }
@@ -82,7 +98,8 @@ LlamaServer::LlamaServer(LlamaServerOptions options) {
 
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
   posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
   int rc = posix_spawn(&pid_, binary.c_str(), &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
@@ -110,7 +127,9 @@ LlamaServer::LlamaServer(LlamaServerOptions options) {
   throw std::runtime_error("llama-server did not become healthy in 120 s:\n" + tail_of(log_path_));
 }
 
-LlamaServer::~LlamaServer() { stop(); }
+LlamaServer::~LlamaServer() {
+  stop();
+}
 
 void LlamaServer::stop() noexcept {
   if (pid_ > 0) {
@@ -128,6 +147,8 @@ void LlamaServer::stop() noexcept {
   }
 }
 
-std::string LlamaServer::base_url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/v1"; }
+std::string LlamaServer::base_url() const {
+  return "http://127.0.0.1:" + std::to_string(port_) + "/v1";
+}
 
 }  // namespace alith::testing

@@ -20,7 +20,8 @@ struct LlamaServerOptions {
 class LlamaServer {
  public:
   // Paths come from the environment (ALITH_LLAMA_SERVER, ALITH_TEST_MODEL), else from the build's defaults.
-  // Throws std::runtime_error with advice when the binary or the model is missing or the server does not come up.
+  // Throws std::runtime_error with advice when the binary or the model is missing or the server does not come
+  // up.
   explicit LlamaServer(LlamaServerOptions options = {});
   ~LlamaServer();
   LlamaServer(const LlamaServer&) = delete;

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <memory>
 
 #include "alith/llm/openai.h"
@@ -26,7 +27,8 @@ class OpenAIAgainstLlamaServer : public ::testing::Test {
 
   static llm::ChatRequest short_request(std::string prompt) {
     llm::ChatRequest r;
-    r.messages = {llm::Message::system("You are a helpful assistant."), llm::Message::user(std::move(prompt))};
+    r.messages = {llm::Message::system("You are a helpful assistant."),
+                  llm::Message::user(std::move(prompt))};
     r.max_tokens = 24;
     r.sampling.temperature = 0.0;
     r.sampling.seed = 42;
@@ -37,12 +39,30 @@ class OpenAIAgainstLlamaServer : public ::testing::Test {
     llm::ToolSpec t;
     t.name = "get_weather";
     t.description = "Current weather for a city";
-    t.parameters = Json::parse(R"({"type":"object","properties":{"city":{"type":"string"}},"required":["city"]})");
+    t.parameters =
+        Json::parse(R"({"type":"object","properties":{"city":{"type":"string"}},"required":["city"]})");
     return t;
+  }
+
+  // The calls the token limit did not cut short: all of them unless the reply stopped at the limit.
+  static std::vector<llm::ToolCall> complete_calls(const llm::ChatResponse& reply) {
+    auto calls = reply.message.tool_calls;
+    if (reply.finish_reason == llm::FinishReason::length && calls.size() > 1) calls.pop_back();
+    return calls;
   }
 
   static inline std::unique_ptr<testing::LlamaServer> server_;
 };
+
+double cosine(const std::vector<float>& a, const std::vector<float>& b) {
+  double dot = 0, na = 0, nb = 0;
+  for (size_t i = 0; i < a.size() && i < b.size(); ++i) {
+    dot += double(a[i]) * b[i];
+    na += double(a[i]) * a[i];
+    nb += double(b[i]) * b[i];
+  }
+  return dot / (std::sqrt(na) * std::sqrt(nb));
+}
 
 TEST_F(OpenAIAgainstLlamaServer, CompletesWithUsage) {
   auto reply = model()->complete(short_request("Say hello."));
@@ -50,7 +70,8 @@ TEST_F(OpenAIAgainstLlamaServer, CompletesWithUsage) {
   EXPECT_FALSE(reply.message.text().empty());
   EXPECT_GT(reply.usage.prompt_tokens, 0);
   EXPECT_GT(reply.usage.completion_tokens, 0);
-  EXPECT_TRUE(reply.finish_reason == llm::FinishReason::stop || reply.finish_reason == llm::FinishReason::length);
+  EXPECT_TRUE(reply.finish_reason == llm::FinishReason::stop ||
+              reply.finish_reason == llm::FinishReason::length);
 }
 
 TEST_F(OpenAIAgainstLlamaServer, GreedyIsRepeatable) {
@@ -83,9 +104,10 @@ TEST_F(OpenAIAgainstLlamaServer, RequiredToolChoiceYieldsAWellFormedCall) {
   request.tools = {weather_tool()};
   request.tool_choice = llm::ToolChoice::required_choice();
   auto reply = model()->complete(request);
-  // llama-server's grammar makes every call well-formed; a small model may emit several before the token limit.
+  // llama-server's grammar makes every call well-formed; a small model may emit several, and the token limit
+  // may cut the last one short.
   ASSERT_FALSE(reply.message.tool_calls.empty()) << reply.message.text();
-  for (const auto& call : reply.message.tool_calls) {
+  for (const auto& call : complete_calls(reply)) {
     EXPECT_EQ(call.name, "get_weather");
     EXPECT_FALSE(call.id.empty());
     ASSERT_TRUE(call.arguments.is_object()) << call.raw_arguments;
@@ -107,11 +129,10 @@ TEST_F(OpenAIAgainstLlamaServer, StreamedToolCallIsAssembled) {
   ASSERT_FALSE(reply.message.tool_calls.empty());
   EXPECT_EQ(starts, static_cast<int>(reply.message.tool_calls.size()));
   std::string joined;
-  for (const auto& call : reply.message.tool_calls) {
-    joined += call.raw_arguments;
-    EXPECT_TRUE(call.arguments.is_object()) << call.raw_arguments;
-  }
+  for (const auto& call : reply.message.tool_calls) joined += call.raw_arguments;
   EXPECT_EQ(joined, args);
+  for (const auto& call : complete_calls(reply))
+    EXPECT_TRUE(call.arguments.is_object()) << call.raw_arguments;
 }
 
 TEST_F(OpenAIAgainstLlamaServer, JsonSchemaResponseFormatIsHonoured) {
@@ -145,8 +166,9 @@ TEST(OpenAIEmbeddingsAgainstLlamaServer, EmbedsABatch) {
   ASSERT_EQ(vectors.size(), 3u);
   EXPECT_GT(vectors[0].size(), 16u);
   EXPECT_EQ(vectors[0].size(), vectors[1].size());
-  EXPECT_EQ(vectors[0], vectors[2]);
-  EXPECT_NE(vectors[0], vectors[1]);
+  // Same text, same vector (up to float rounding between batch positions); different text, different vector.
+  EXPECT_GT(cosine(vectors[0], vectors[2]), 0.9999);
+  EXPECT_LT(cosine(vectors[0], vectors[1]), 0.999);
 }
 
 }  // namespace
