@@ -29,7 +29,9 @@ struct CalculatorArgs {
   static constexpr auto fields = std::make_tuple(
       field(&CalculatorArgs::expression, "expression",
             "Arithmetic expression, e.g. \"(2 + 3) * 4^2 / sqrt(2)\". Operators + - * / % ^, parentheses, "
-            "functions sqrt abs ln log exp sin cos tan floor ceil round min max, constants pi e."));
+            "functions sqrt abs ln log exp sin cos tan floor ceil round min max, constants pi e.",
+            // Only the characters an expression can hold, so a constrained model cannot write prose or "=".
+            R"({"maxLength": 200, "pattern": "^[0-9a-z .,+*/%^()-]+$"})"));
 };
 
 std::shared_ptr<Tool> make_calculator() {

@@ -70,6 +70,25 @@ struct Paint {
       std::make_tuple(field(&Paint::color, "color"), field(&Paint::others, "others"));
 };
 
+struct Constrained {
+  std::string code;
+  static constexpr auto fields =
+      std::make_tuple(alith::agent::field(&Constrained::code, "code", "A code", R"({"maxLength": 8, "enum": ["a"]})"));
+};
+
+struct BadConstraint {
+  int n = 0;
+  static constexpr auto fields = std::make_tuple(alith::agent::field(&BadConstraint::n, "n", "", "[1]"));
+};
+
+TEST(SchemaOf, FieldConstraintsMergeIntoTheMemberSchema) {
+  const Json s = schema_of<Constrained>();
+  EXPECT_EQ(s["properties"]["code"]["type"], "string");
+  EXPECT_EQ(s["properties"]["code"]["maxLength"], 8);
+  EXPECT_EQ(s["properties"]["code"]["enum"], Json::array({"a"}));
+  EXPECT_THROW(schema_of<BadConstraint>(), InvalidArgumentError);
+}
+
 TEST(SchemaOf, Scalars) {
   EXPECT_EQ(schema_of<bool>(), Json({{"type", "boolean"}}));
   EXPECT_EQ(schema_of<int>(), Json({{"type", "integer"}}));

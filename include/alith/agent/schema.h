@@ -36,16 +36,21 @@
 namespace alith::agent {
 
 // One described member of a struct: see the header comment.
+// `constraints`, when given, is a JSON object text merged into the member's schema, for keywords the C++ type
+// cannot say: R"({"maxLength": 200, "enum": ["a", "b"]})". Grammar-constrained models honour them as they
+// generate, so a small limit here keeps a weak model's arguments short and well-formed.
 template <class C, class M>
 struct Field {
   M C::*member;
   std::string_view name;
   std::string_view description;
+  std::string_view constraints;
 };
 
 template <class C, class M>
-constexpr Field<C, M> field(M C::*member, std::string_view name, std::string_view description = {}) noexcept {
-  return Field<C, M>{member, name, description};
+constexpr Field<C, M> field(M C::*member, std::string_view name, std::string_view description = {},
+                            std::string_view constraints = {}) noexcept {
+  return Field<C, M>{member, name, description, constraints};
 }
 
 // The JSON schema of T.

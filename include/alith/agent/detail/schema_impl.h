@@ -156,6 +156,13 @@ Json schema_impl(int depth) {
               required.push_back(std::string(one.name));
             }
             if (!one.description.empty() && s.is_object()) s["description"] = std::string(one.description);
+            if (!one.constraints.empty() && s.is_object()) {
+              auto extra = Json::parse(one.constraints, nullptr, /*allow_exceptions=*/false);
+              if (!extra.is_object()) {
+                throw InvalidArgumentError("field '" + std::string(one.name) + "': constraints are not a JSON object");
+              }
+              s.update(extra);
+            }
             properties[std::string(one.name)] = std::move(s);
           };
           (add(f), ...);
