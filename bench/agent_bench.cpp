@@ -7,6 +7,8 @@
 
 #include <benchmark/benchmark.h>
 
+#include "ratio.h"
+
 #include <atomic>
 #include <cstdint>
 #include <cstdlib>
@@ -178,4 +180,9 @@ BENCHMARK(BM_ValidateToolArgs);
 
 }  // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  // The reference is the instant model answering alone: the ratio shows what the loop adds around it.
+  return alith::bench::run_with_ratios(
+      argc, argv,
+      {{"BM_AgentToolStep", "BM_InstantModelOnly"}, {"BM_AgentAnswerOnly", "BM_InstantModelOnly"}});
+}
