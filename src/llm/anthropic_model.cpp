@@ -78,21 +78,10 @@ ChatResponse AnthropicChatModel::stream(const ChatRequest& request, const Stream
             *client_, http_request, options.cancel,
             [&](sse::Event&& event) { assembler.on_event(event.type, event.data, forward); },
             [&] { return assembler.done(); });
-        if (!result.response.ok()) detail::throw_http_error(kProvider, result.response);
-        if (!result.saw_event) {
-          // Not an event stream: a JSON error or message body, or a proxy's page.
-          auto json = parse_json(result.raw_body);
-          if (!json.ok() || !json->is_object()) {
-            detail::throw_not_a_stream(kProvider, result);
-          }
-          ChatResponse whole = anthropic::parse_response(*json);
-          detail::replay_as_events(whole, forward);
-          return whole;
-        }
-        if (result.truncated_event && !assembler.done()) {
-          throw ParseError("stream truncated: the connection closed in the middle of an event");
-        }
-        return assembler.finish();
+        return detail::finish_stream(
+            kProvider, result, assembler.done(),
+            [](const Json& json) { return anthropic::parse_response(json); },
+            [&] { return assembler.finish(); }, forward);
       });
 }
 

@@ -106,21 +106,10 @@ ChatResponse OpenAIChatModel::stream(const ChatRequest& request, const StreamHan
               assembler.on_data(event.data, forward);
             },
             [&] { return assembler.done(); });
-        if (!result.response.ok()) detail::throw_http_error(kProvider, result.response);
-        if (!result.saw_event) {
-          // A server that ignored `stream: true` sends a plain completion; anything else is an error page.
-          auto json = parse_json(result.raw_body);
-          if (!json.ok() || !json->is_object()) {
-            detail::throw_not_a_stream(kProvider, result);
-          }
-          ChatResponse whole = openai::parse_response(*json);
-          detail::replay_as_events(whole, forward);
-          return whole;
-        }
-        if (result.truncated_event && !assembler.done()) {
-          throw ParseError("stream truncated: the connection closed in the middle of an event");
-        }
-        return assembler.finish();
+        return detail::finish_stream(
+            kProvider, result, assembler.done(),
+            [](const Json& json) { return openai::parse_response(json); }, [&] { return assembler.finish(); },
+            forward);
       });
 }
 

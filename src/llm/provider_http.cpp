@@ -301,6 +301,23 @@ StreamResult stream_sse(http::Client& client, const http::Request& request, cons
   return result;
 }
 
+ChatResponse finish_stream(std::string_view provider, const StreamResult& result, bool assembler_done,
+                           const std::function<ChatResponse(const Json&)>& parse_whole,
+                           const std::function<ChatResponse()>& finish, const StreamHandler& forward) {
+  if (!result.response.ok()) throw_http_error(provider, result.response);
+  if (!result.saw_event) {
+    auto json = parse_json(result.raw_body);
+    if (!json.ok() || !json->is_object()) throw_not_a_stream(provider, result);
+    ChatResponse whole = parse_whole(*json);
+    replay_as_events(whole, forward);
+    return whole;
+  }
+  if (result.truncated_event && !assembler_done) {
+    throw ParseError("stream truncated: the connection closed in the middle of an event");
+  }
+  return finish();
+}
+
 void throw_not_a_stream(std::string_view provider, const StreamResult& result) {
   const std::string where = "(HTTP " + std::to_string(result.response.status) + ", content-type " +
                             result.response.header("content-type").value_or("none") + ")";

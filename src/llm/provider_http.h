@@ -67,6 +67,13 @@ StreamResult stream_sse(http::Client& client, const http::Request& request, cons
 // Feeds a whole reply to a stream handler as if it had been streamed (for servers that ignore `stream`).
 void replay_as_events(const ChatResponse& response, const StreamHandler& on_event);
 
+// The reply of a finished stream_sse call: HTTP errors mapped; a server that ignored `stream` and sent one
+// JSON reply is parsed with parse_whole and replayed as events; a stream cut inside an event is a ParseError;
+// otherwise the assembled reply (finish()).
+ChatResponse finish_stream(std::string_view provider, const StreamResult& result, bool assembler_done,
+                           const std::function<ChatResponse(const Json&)>& parse_whole,
+                           const std::function<ChatResponse()>& finish, const StreamHandler& forward);
+
 // Runs a streamed call under the retry policy. An error after the first event reached on_event is final
 // (the caller has already shown part of a reply); before that the usual retry rules apply.
 ChatResponse stream_with_retries(const RetryPolicy& policy, const CancelToken& cancel,
