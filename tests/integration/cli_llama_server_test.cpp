@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <string>
 
 #include "alith/core/json.h"
@@ -32,10 +33,16 @@ Output run(const std::string& command) {
   return result;
 }
 
-TEST(Cli, AskWithAToolAgainstLlamaServer) {
-  testing::LlamaServer server;
+class CliAgainstLlamaServer : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { server_ = std::make_unique<testing::LlamaServer>(); }
+  static void TearDownTestSuite() { server_.reset(); }
+  static inline std::unique_ptr<testing::LlamaServer> server_;
+};
+
+TEST_F(CliAgainstLlamaServer, AskWithATool) {
   auto r =
-      run(std::string(ALITH_CLI_PATH) + " ask --base-url " + server.base_url() +
+      run(std::string(ALITH_CLI_PATH) + " ask --base-url " + server_->base_url() +
           " --model gemma-3-270m --tool calculator --tool-choice calculator --max-steps 2 --max-tokens 48"
           " --temperature 0 --json 'What is 17 times 23? Use the calculator.' 2>&1");
   ASSERT_EQ(r.status, 0) << r.out;
@@ -45,6 +52,33 @@ TEST(Cli, AskWithAToolAgainstLlamaServer) {
   ASSERT_FALSE(results.empty()) << r.out;
   EXPECT_EQ(results[0]["name"], "calculator");
   EXPECT_TRUE(json.value().contains("answer"));
+}
+
+TEST_F(CliAgainstLlamaServer, AskReadsThePromptFromStdin) {
+  auto r = run("echo 'Say hi.' | " + std::string(ALITH_CLI_PATH) + " ask --base-url " + server_->base_url() +
+               " --model m --max-tokens 8 --json 2>&1");
+  ASSERT_EQ(r.status, 0) << r.out;
+  auto json = parse_json(r.out);
+  ASSERT_TRUE(json.ok()) << r.out;
+  EXPECT_EQ(json.value()["steps"], 1);
+}
+
+TEST_F(CliAgainstLlamaServer, ChatKeepsTheConversationAndObeysCommands) {
+  auto r = run("printf 'My name is Ada.\\n/history\\n/reset\\n/history\\n/exit\\n' | " +
+               std::string(ALITH_CLI_PATH) + " chat --base-url " + server_->base_url() +
+               " --model m --max-tokens 8 --temperature 0 2>&1");
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("user: My name is Ada."), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("assistant: "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("(conversation cleared)"), std::string::npos) << r.out;
+}
+
+TEST_F(CliAgainstLlamaServer, ModelsListsWhatTheServerServes) {
+  auto r = run(std::string(ALITH_CLI_PATH) + " models --json --base-url " + server_->base_url() + " 2>&1");
+  ASSERT_EQ(r.status, 0) << r.out;
+  auto json = parse_json(r.out);
+  ASSERT_TRUE(json.ok()) << r.out;
+  EXPECT_FALSE(json.value()["served"].empty()) << r.out;
 }
 
 TEST(Cli, MissingModelSaysWhatToDo) {
