@@ -12,5 +12,6 @@ using Command = std::function<int()>;
 Command add_ask(CLI::App& app);
 Command add_chat(CLI::App& app);
 Command add_models(CLI::App& app);
+Command add_convert(CLI::App& app);
 
 }  // namespace alith::cli

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   add(alith::cli::add_ask);
   add(alith::cli::add_chat);
   add(alith::cli::add_models);
+  add(alith::cli::add_convert);
 
   try {
     app.parse(argc, argv);

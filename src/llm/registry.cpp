@@ -5,6 +5,7 @@
 #include <string>
 
 #include "alith/core/error.h"
+#include "alith/inference/local_model.h"
 #include "alith/llm/anthropic.h"
 #include "alith/llm/openai.h"
 
@@ -51,9 +52,6 @@ struct Resolved {
 };
 
 Resolved resolve(const ModelRef& ref, const Config& config, std::string_view text) {
-  if (ref.provider == "local") {
-    throw UnsupportedError("local models need the inference module (not built yet): " + std::string(text));
-  }
   Resolved out;
   if (const ProviderConfig* found = config.provider(ref.provider)) {
     out.provider = *found;
@@ -118,6 +116,7 @@ ModelRef ModelRef::parse(std::string_view ref) {
 
 std::shared_ptr<ChatModel> make_chat_model(std::string_view ref, const Config& config) {
   const ModelRef parsed = ModelRef::parse(ref);
+  if (parsed.provider == "local" && !config.provider("local")) return inference::LocalChatModel::open(parsed.model);
   const Resolved resolved = resolve(parsed, config, ref);
   if (resolved.type == "openai")
     return std::make_shared<OpenAIChatModel>(openai_options(parsed, resolved, config));
@@ -135,6 +134,9 @@ std::shared_ptr<ChatModel> make_chat_model(std::string_view ref, const Config& c
 
 std::shared_ptr<EmbeddingModel> make_embedding_model(std::string_view ref, const Config& config) {
   const ModelRef parsed = ModelRef::parse(ref);
+  if (parsed.provider == "local" && !config.provider("local")) {
+    return inference::LocalEmbeddingModel::open(parsed.model);
+  }
   const Resolved resolved = resolve(parsed, config, ref);
   if (resolved.type != "openai") {
     throw UnsupportedError("provider '" + parsed.provider + "' (type " + resolved.type +

@@ -80,10 +80,12 @@ TEST(Registry, LoopbackServersNeedNoKey) {
   EXPECT_THROW((void)make_chat_model("openai:m", config_with({remote})), ConfigError);
 }
 
-TEST(Registry, LocalModelsAreNotBuiltYet) {
-  const std::string message =
-      message_of<UnsupportedError>([] { (void)make_chat_model("local:/m/gemma.gguf", config_with({})); });
-  EXPECT_NE(message.find("inference module"), std::string::npos) << message;
+TEST(Registry, LocalModelsResolveToFilesOrCatalogNames) {
+  const std::string missing =
+      message_of<IoError>([] { (void)make_chat_model("local:/m/gemma.gguf", config_with({})); });
+  EXPECT_NE(missing.find("/m/gemma.gguf"), std::string::npos) << missing;
+  const std::string unknown = message_of<ConfigError>([] { (void)make_chat_model("local:mystery", config_with({})); });
+  EXPECT_NE(unknown.find("gemma3-270m"), std::string::npos) << unknown;
 }
 
 TEST(Registry, UnknownProviderListsKnownOnes) {

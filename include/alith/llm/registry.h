@@ -5,7 +5,7 @@
 //   openai:gpt-4o-mini            OpenAI (key: OPENAI_API_KEY or config providers.openai)
 //   anthropic:claude-sonnet-4-5   Anthropic (key: ANTHROPIC_API_KEY or config providers.anthropic)
 //   <name>:<model>                a provider named in config.yaml (type openai or anthropic)
-//   local:<name or path>          in-process llama.cpp (the local-inference module; UnsupportedError until built)
+//   local:<name or path>          in-process llama.cpp: a catalog name (gemma3-270m, minilm) or a .gguf path
 //
 // Everything after the first ':' is the model id, passed through as given.
 

@@ -1,0 +1,44 @@
+#pragma once
+
+// Sentence embeddings from a GGUF model: texts are batched as separate sequences of one decode, pooled per
+// sequence and optionally L2-normalized. Thread-safe (calls are serialized on the embedder's own context).
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "alith/core/cancel.h"
+#include "alith/inference/model.h"
+
+namespace alith::inference {
+
+enum class Pooling { model_default, mean, cls, last };
+
+struct EmbedderOptions {
+  Pooling pooling = Pooling::model_default;  // the GGUF's pooling type, else mean
+  bool normalize = true;                     // unit length, so dot product = cosine similarity
+  int batch_tokens = 2048;                   // tokens per decode (texts are truncated to the model context)
+  int max_sequences = 32;                    // texts per decode
+  int threads = 0;                           // 0: default_threads()
+};
+
+class Embedder {
+ public:
+  static std::unique_ptr<Embedder> create(std::shared_ptr<const Model> model, const EmbedderOptions& options = {});
+  ~Embedder();
+  Embedder(const Embedder&) = delete;
+  Embedder& operator=(const Embedder&) = delete;
+
+  // One vector per text, in order. Errors: CancelledError, InvalidArgumentError (an empty text).
+  std::vector<std::vector<float>> embed(const std::vector<std::string>& texts, const CancelToken& cancel = {});
+  int dimensions() const noexcept;
+  Pooling pooling() const noexcept;  // resolved
+
+  class Impl;
+
+ private:
+  explicit Embedder(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace alith::inference

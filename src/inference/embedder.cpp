@@ -1,0 +1,154 @@
+#include "alith/inference/embedder.h"
+
+#include <llama.h>
+
+#include <cmath>
+#include <mutex>
+
+#include "alith/core/error.h"
+#include "alith/inference/devices.h"
+#include "backend.h"
+#include "common.h"
+
+namespace alith::inference {
+
+namespace {
+
+struct ContextDeleter {
+  void operator()(llama_context* ctx) const noexcept { llama_free(ctx); }
+};
+
+enum llama_pooling_type to_llama(Pooling p) {
+  switch (p) {
+    case Pooling::mean: return LLAMA_POOLING_TYPE_MEAN;
+    case Pooling::cls: return LLAMA_POOLING_TYPE_CLS;
+    case Pooling::last: return LLAMA_POOLING_TYPE_LAST;
+    case Pooling::model_default: break;
+  }
+  return LLAMA_POOLING_TYPE_UNSPECIFIED;
+}
+
+Pooling from_llama(enum llama_pooling_type p) {
+  switch (p) {
+    case LLAMA_POOLING_TYPE_CLS: return Pooling::cls;
+    case LLAMA_POOLING_TYPE_LAST: return Pooling::last;
+    default: return Pooling::mean;
+  }
+}
+
+}  // namespace
+
+class Embedder::Impl {
+ public:
+  Impl(std::shared_ptr<const Model> model, const EmbedderOptions& options) : model_(std::move(model)), options_(options) {
+    detail::ensure_backend();
+    if (!model_) throw InvalidArgumentError("Embedder::create: no model");
+    if (options_.batch_tokens < 8 || options_.max_sequences < 1) {
+      throw InvalidArgumentError("EmbedderOptions: batch_tokens must be >= 8 and max_sequences >= 1");
+    }
+    vocab_ = llama_model_get_vocab(model_->raw());
+    llama_context_params p = llama_context_default_params();
+    p.embeddings = true;
+    p.pooling_type = to_llama(options_.pooling);
+    if (p.pooling_type == LLAMA_POOLING_TYPE_UNSPECIFIED) {
+      // The GGUF's own pooling (sentence-transformers models record it); a model without one gets mean pooling.
+      const auto it = model_->metadata().gguf.find(model_->metadata().architecture + ".pooling_type");
+      if (it == model_->metadata().gguf.end() || it->second == "0") p.pooling_type = LLAMA_POOLING_TYPE_MEAN;
+    }
+    p.n_ctx = static_cast<uint32_t>(options_.batch_tokens);
+    // Non-causal models must see a whole text in one micro-batch.
+    p.n_batch = p.n_ubatch = p.n_ctx;
+    p.n_seq_max = static_cast<uint32_t>(options_.max_sequences);
+    p.kv_unified = true;
+    p.n_threads = p.n_threads_batch = options_.threads > 0 ? options_.threads : default_threads();
+    p.no_perf = true;
+    ctx_.reset(llama_init_from_model(model_->raw(), p));
+    if (!ctx_) throw Error(ErrorCode::unsupported, "llama.cpp could not create an embedding context");
+    pooling_ = from_llama(llama_pooling_type(ctx_.get()));
+    if (llama_pooling_type(ctx_.get()) == LLAMA_POOLING_TYPE_NONE) {
+      throw UnsupportedError("embedding context has no pooling");
+    }
+    dims_ = llama_model_n_embd_out(model_->raw());
+    max_text_tokens_ = std::min(options_.batch_tokens, std::max(8, model_->metadata().context_length));
+  }
+
+  std::vector<std::vector<float>> embed(const std::vector<std::string>& texts, const CancelToken& cancel) {
+    std::vector<std::vector<llama_token>> tokenized;
+    tokenized.reserve(texts.size());
+    for (const auto& t : texts) {
+      if (t.empty()) throw InvalidArgumentError("cannot embed an empty text");
+      auto tokens = common_tokenize(vocab_, t, true, false);
+      if (static_cast<int>(tokens.size()) > max_text_tokens_) {
+        // Keep the model's closing token (e.g. [SEP]) when truncating.
+        const llama_token last = tokens.back();
+        tokens.resize(static_cast<size_t>(max_text_tokens_));
+        if (llama_vocab_get_add_eos(vocab_) || llama_vocab_get_add_sep(vocab_)) tokens.back() = last;
+      }
+      tokenized.push_back(std::move(tokens));
+    }
+    std::vector<std::vector<float>> out(texts.size());
+    std::lock_guard lock(mutex_);
+    llama_batch batch = llama_batch_init(options_.batch_tokens, 0, 1);
+    struct BatchFree {
+      llama_batch& b;
+      ~BatchFree() { llama_batch_free(b); }
+    } free_batch{batch};
+    size_t next = 0;
+    while (next < tokenized.size()) {
+      cancel.check();
+      common_batch_clear(batch);
+      std::vector<size_t> members;
+      while (next < tokenized.size() && static_cast<int>(members.size()) < options_.max_sequences &&
+             batch.n_tokens + static_cast<int>(tokenized[next].size()) <= options_.batch_tokens) {
+        const auto seq = static_cast<llama_seq_id>(members.size());
+        const auto& tokens = tokenized[next];
+        for (size_t i = 0; i < tokens.size(); ++i) {
+          common_batch_add(batch, tokens[i], static_cast<llama_pos>(i), {seq}, true);
+        }
+        members.push_back(next++);
+      }
+      llama_memory_clear(llama_get_memory(ctx_.get()), true);
+      if (llama_decode(ctx_.get(), batch) < 0) throw Error(ErrorCode::unsupported, "llama_decode failed while embedding");
+      for (size_t s = 0; s < members.size(); ++s) {
+        const float* v = llama_get_embeddings_seq(ctx_.get(), static_cast<llama_seq_id>(s));
+        if (v == nullptr) throw Error(ErrorCode::unsupported, "llama.cpp returned no pooled embedding");
+        auto& dst = out[members[s]];
+        dst.assign(v, v + dims_);
+        if (options_.normalize) normalize(dst);
+      }
+    }
+    return out;
+  }
+
+  static void normalize(std::vector<float>& v) {
+    double sum = 0;
+    for (float x : v) sum += static_cast<double>(x) * x;
+    if (sum <= 0) return;
+    const auto scale = static_cast<float>(1.0 / std::sqrt(sum));
+    for (float& x : v) x *= scale;
+  }
+
+  std::shared_ptr<const Model> model_;
+  EmbedderOptions options_;
+  const llama_vocab* vocab_ = nullptr;
+  std::unique_ptr<llama_context, ContextDeleter> ctx_;
+  std::mutex mutex_;
+  Pooling pooling_ = Pooling::mean;
+  int dims_ = 0;
+  int max_text_tokens_ = 0;
+};
+
+Embedder::Embedder(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Embedder::~Embedder() = default;
+
+std::unique_ptr<Embedder> Embedder::create(std::shared_ptr<const Model> model, const EmbedderOptions& options) {
+  return std::unique_ptr<Embedder>(new Embedder(std::make_unique<Impl>(std::move(model), options)));
+}
+
+std::vector<std::vector<float>> Embedder::embed(const std::vector<std::string>& texts, const CancelToken& cancel) {
+  return impl_->embed(texts, cancel);
+}
+int Embedder::dimensions() const noexcept { return impl_->dims_; }
+Pooling Embedder::pooling() const noexcept { return impl_->pooling_; }
+
+}  // namespace alith::inference
