@@ -310,6 +310,9 @@ std::vector<std::string> llama_wpm_spelling(const WordPieceVocab& vocab) {
     }
   }
   for (size_t i = 0; i < spelled.size(); ++i) {
+    // GGUF strings pass through C strings on their way into the file; a NUL would cut the token short.
+    if (spelled[i].find('\0') != std::string::npos)
+      throw ParseError("token " + std::to_string(i) + " contains a NUL character");
     if (spelled[i].empty()) continue;  // llama.cpp renames empty tokens apart
     auto [it, inserted] = first_id.emplace(spelled[i], i);
     if (!inserted)

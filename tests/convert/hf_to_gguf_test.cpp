@@ -486,6 +486,12 @@ TEST_F(ConvertTest, BrokenVocabulariesAreParseErrors) {
       "cafe"] = 14;
   write_file(model_ / "tokenizer.json", tok.dump());
   expect_failure<ParseError>("spelled alike");
+
+  tok = TinyBert::tokenizer_json();
+  tok["model"]["vocab"].erase("a");
+  tok["model"]["vocab"][std::string("nul\0byte", 8)] = 14;
+  write_file(model_ / "tokenizer.json", tok.dump());
+  expect_failure<ParseError>("NUL");
 }
 
 TEST_F(ConvertTest, PoolingModes) {
