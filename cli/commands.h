@@ -13,5 +13,6 @@ Command add_ask(CLI::App& app);
 Command add_chat(CLI::App& app);
 Command add_models(CLI::App& app);
 Command add_convert(CLI::App& app);
+Command add_bench(CLI::App& app);
 
 }  // namespace alith::cli

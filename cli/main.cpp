@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   add(alith::cli::add_chat);
   add(alith::cli::add_models);
   add(alith::cli::add_convert);
+  add(alith::cli::add_bench);
 
   try {
     app.parse(argc, argv);

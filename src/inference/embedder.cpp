@@ -20,19 +20,26 @@ struct ContextDeleter {
 
 enum llama_pooling_type to_llama(Pooling p) {
   switch (p) {
-    case Pooling::mean: return LLAMA_POOLING_TYPE_MEAN;
-    case Pooling::cls: return LLAMA_POOLING_TYPE_CLS;
-    case Pooling::last: return LLAMA_POOLING_TYPE_LAST;
-    case Pooling::model_default: break;
+    case Pooling::mean:
+      return LLAMA_POOLING_TYPE_MEAN;
+    case Pooling::cls:
+      return LLAMA_POOLING_TYPE_CLS;
+    case Pooling::last:
+      return LLAMA_POOLING_TYPE_LAST;
+    case Pooling::model_default:
+      break;
   }
   return LLAMA_POOLING_TYPE_UNSPECIFIED;
 }
 
 Pooling from_llama(enum llama_pooling_type p) {
   switch (p) {
-    case LLAMA_POOLING_TYPE_CLS: return Pooling::cls;
-    case LLAMA_POOLING_TYPE_LAST: return Pooling::last;
-    default: return Pooling::mean;
+    case LLAMA_POOLING_TYPE_CLS:
+      return Pooling::cls;
+    case LLAMA_POOLING_TYPE_LAST:
+      return Pooling::last;
+    default:
+      return Pooling::mean;
   }
 }
 
@@ -40,7 +47,8 @@ Pooling from_llama(enum llama_pooling_type p) {
 
 class Embedder::Impl {
  public:
-  Impl(std::shared_ptr<const Model> model, const EmbedderOptions& options) : model_(std::move(model)), options_(options) {
+  Impl(std::shared_ptr<const Model> model, const EmbedderOptions& options)
+      : model_(std::move(model)), options_(options) {
     detail::ensure_backend();
     if (!model_) throw InvalidArgumentError("Embedder::create: no model");
     if (options_.batch_tokens < 8 || options_.max_sequences < 1) {
@@ -51,7 +59,8 @@ class Embedder::Impl {
     p.embeddings = true;
     p.pooling_type = to_llama(options_.pooling);
     if (p.pooling_type == LLAMA_POOLING_TYPE_UNSPECIFIED) {
-      // The GGUF's own pooling (sentence-transformers models record it); a model without one gets mean pooling.
+      // The GGUF's own pooling (sentence-transformers models record it); a model without one gets mean
+      // pooling.
       const auto it = model_->metadata().gguf.find(model_->metadata().architecture + ".pooling_type");
       if (it == model_->metadata().gguf.end() || it->second == "0") p.pooling_type = LLAMA_POOLING_TYPE_MEAN;
     }
@@ -108,7 +117,8 @@ class Embedder::Impl {
         members.push_back(next++);
       }
       llama_memory_clear(llama_get_memory(ctx_.get()), true);
-      if (llama_decode(ctx_.get(), batch) < 0) throw Error(ErrorCode::unsupported, "llama_decode failed while embedding");
+      if (llama_decode(ctx_.get(), batch) < 0)
+        throw Error(ErrorCode::unsupported, "llama_decode failed while embedding");
       for (size_t s = 0; s < members.size(); ++s) {
         const float* v = llama_get_embeddings_seq(ctx_.get(), static_cast<llama_seq_id>(s));
         if (v == nullptr) throw Error(ErrorCode::unsupported, "llama.cpp returned no pooled embedding");
@@ -141,14 +151,20 @@ class Embedder::Impl {
 Embedder::Embedder(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Embedder::~Embedder() = default;
 
-std::unique_ptr<Embedder> Embedder::create(std::shared_ptr<const Model> model, const EmbedderOptions& options) {
+std::unique_ptr<Embedder> Embedder::create(std::shared_ptr<const Model> model,
+                                           const EmbedderOptions& options) {
   return std::unique_ptr<Embedder>(new Embedder(std::make_unique<Impl>(std::move(model), options)));
 }
 
-std::vector<std::vector<float>> Embedder::embed(const std::vector<std::string>& texts, const CancelToken& cancel) {
+std::vector<std::vector<float>> Embedder::embed(const std::vector<std::string>& texts,
+                                                const CancelToken& cancel) {
   return impl_->embed(texts, cancel);
 }
-int Embedder::dimensions() const noexcept { return impl_->dims_; }
-Pooling Embedder::pooling() const noexcept { return impl_->pooling_; }
+int Embedder::dimensions() const noexcept {
+  return impl_->dims_;
+}
+Pooling Embedder::pooling() const noexcept {
+  return impl_->pooling_;
+}
 
 }  // namespace alith::inference

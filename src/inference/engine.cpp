@@ -3,6 +3,7 @@
 #include <llama.h>
 
 #include <algorithm>
+#include <cmath>
 #include <condition_variable>
 #include <deque>
 #include <future>
@@ -25,11 +26,16 @@ using Clock = std::chrono::steady_clock;
 
 std::string_view to_string(StopReason reason) noexcept {
   switch (reason) {
-    case StopReason::end_of_generation: return "end_of_generation";
-    case StopReason::stop_string: return "stop_string";
-    case StopReason::max_tokens: return "max_tokens";
-    case StopReason::context_full: return "context_full";
-    case StopReason::cancelled: return "cancelled";
+    case StopReason::end_of_generation:
+      return "end_of_generation";
+    case StopReason::stop_string:
+      return "stop_string";
+    case StopReason::max_tokens:
+      return "max_tokens";
+    case StopReason::context_full:
+      return "context_full";
+    case StopReason::cancelled:
+      return "cancelled";
   }
   return "unknown";
 }
@@ -104,7 +110,8 @@ struct Job {
 
 class Engine::Impl {
  public:
-  Impl(std::shared_ptr<const Model> model, EngineOptions options) : model_(std::move(model)), options_(options) {
+  Impl(std::shared_ptr<const Model> model, EngineOptions options)
+      : model_(std::move(model)), options_(options) {
     detail::ensure_backend();
     if (!model_) throw InvalidArgumentError("Engine::create: no model");
     if (!model_->metadata().has_decoder) {
@@ -131,12 +138,14 @@ class Engine::Impl {
     params.n_threads_batch = options_.threads_batch;
     params.kv_unified = false;  // each sequence owns its share: one long conversation cannot evict another
     params.swa_full = options_.full_swa_cache;
-    params.flash_attn_type = options_.flash_attention ? LLAMA_FLASH_ATTN_TYPE_AUTO : LLAMA_FLASH_ATTN_TYPE_DISABLED;
+    params.flash_attn_type =
+        options_.flash_attention ? LLAMA_FLASH_ATTN_TYPE_AUTO : LLAMA_FLASH_ATTN_TYPE_DISABLED;
     params.no_perf = true;
     ctx_.reset(llama_init_from_model(model_->raw(), params));
     if (!ctx_) {
-      throw Error(ErrorCode::unsupported, "llama.cpp could not create a context of " + std::to_string(params.n_ctx) +
-                                              " tokens for " + model_->path().string() + " (out of memory?)");
+      throw Error(ErrorCode::unsupported, "llama.cpp could not create a context of " +
+                                              std::to_string(params.n_ctx) + " tokens for " +
+                                              model_->path().string() + " (out of memory?)");
     }
     n_ctx_seq_ = static_cast<int>(llama_n_ctx_seq(ctx_.get()));
     slots_.resize(static_cast<size_t>(options_.sequences));
@@ -224,7 +233,8 @@ class Engine::Impl {
     std::lock_guard lock(ctx_mutex_);
     const auto& s = slots_[static_cast<size_t>(slot)];
     if (s.cache.empty()) throw InvalidArgumentError("session has no state to save yet");
-    const size_t written = llama_state_seq_save_file(ctx_.get(), file.c_str(), s.seq, s.cache.data(), s.cache.size());
+    const size_t written =
+        llama_state_seq_save_file(ctx_.get(), file.c_str(), s.seq, s.cache.data(), s.cache.size());
     if (written == 0) throw IoError("could not write session state to " + file.string());
   }
 
@@ -232,7 +242,8 @@ class Engine::Impl {
     std::lock_guard lock(ctx_mutex_);
     auto& s = slots_[static_cast<size_t>(slot)];
     std::error_code ec;
-    if (!std::filesystem::is_regular_file(file, ec)) throw IoError("session state file not found: " + file.string());
+    if (!std::filesystem::is_regular_file(file, ec))
+      throw IoError("session state file not found: " + file.string());
     llama_memory_seq_rm(llama_get_memory(ctx_.get()), s.seq, -1, -1);
     s.cache.clear();
     std::vector<Token> tokens(static_cast<size_t>(n_ctx_seq_));
@@ -241,9 +252,10 @@ class Engine::Impl {
         llama_state_seq_load_file(ctx_.get(), file.c_str(), s.seq, tokens.data(), tokens.size(), &count);
     if (read == 0) {
       llama_memory_seq_rm(llama_get_memory(ctx_.get()), s.seq, -1, -1);
-      throw ParseError("session state in " + file.string() +
-                       " does not load here: another model, an engine with another number of sequences or a smaller "
-                       "context, or a corrupted file");
+      throw ParseError(
+          "session state in " + file.string() +
+          " does not load here: another model, an engine with another number of sequences or a smaller "
+          "context, or a corrupted file");
     }
     tokens.resize(count);
     s.cache = std::move(tokens);
@@ -319,8 +331,8 @@ class Engine::Impl {
     }
   }
 
-  // Under mutex_. The session's own slot, or the free shared slot whose cache shares the longest prefix with the
-  // prompt (ties: least recently used), so a conversation keeps finding its own KV cache.
+  // Under mutex_. The session's own slot, or the free shared slot whose cache shares the longest prefix with
+  // the prompt (ties: least recently used), so a conversation keeps finding its own KV cache.
   int pick_slot(const Job& job) const {
     if (job.fixed_slot >= 0) return slots_[static_cast<size_t>(job.fixed_slot)].busy ? -1 : job.fixed_slot;
     int best = -1;
@@ -329,8 +341,9 @@ class Engine::Impl {
       const auto& s = slots_[i];
       if (s.reserved || s.busy) continue;
       const size_t prefix = common_prefix(s.cache, job.request->prompt);
-      const bool better = best < 0 || prefix > best_prefix ||
-                          (prefix == best_prefix && s.last_used < slots_[static_cast<size_t>(best)].last_used);
+      const bool better =
+          best < 0 || prefix > best_prefix ||
+          (prefix == best_prefix && s.last_used < slots_[static_cast<size_t>(best)].last_used);
       if (better) {
         best = static_cast<int>(i);
         best_prefix = prefix;
@@ -366,7 +379,8 @@ class Engine::Impl {
     }
     // Penalties look at recent context, prompt included, as llama-server does.
     const auto& sp = job.request->sampling;
-    const size_t from = prompt.size() - std::min(prompt.size(), static_cast<size_t>(std::max(sp.penalty_last_n, 0)));
+    const size_t from =
+        prompt.size() - std::min(prompt.size(), static_cast<size_t>(std::max(sp.penalty_last_n, 0)));
     for (size_t i = from; i < prompt.size(); ++i) common_sampler_accept(job.sampler.get(), prompt[i], false);
     job.phase = Job::Phase::prefill;
     return true;
@@ -386,6 +400,12 @@ class Engine::Impl {
     p.penalty_last_n = s.penalty_last_n;
     p.seed = s.seed.value_or(LLAMA_DEFAULT_SEED);
     p.no_perf = true;
+    if (request.ignore_eos) {
+      const int n_vocab = llama_vocab_n_tokens(vocab_);
+      for (llama_token t = 0; t < n_vocab; ++t) {
+        if (llama_vocab_is_eog(vocab_, t)) p.logit_bias.push_back({t, -INFINITY});
+      }
+    }
     const auto& c = request.constraint;
     for (const auto& text : c.preserved_tokens) {
       const auto ids = common_tokenize(vocab_, text, false, true);
@@ -397,8 +417,8 @@ class Engine::Impl {
     if (!c.gbnf.empty()) {
       // A grammar made by the chat template starts after the template's generation prompt, which the sampler
       // must step over; a user's grammar starts at the first generated token.
-      p.grammar = common_grammar(c.generation_prompt.empty() ? COMMON_GRAMMAR_TYPE_USER : COMMON_GRAMMAR_TYPE_TOOL_CALLS,
-                                 c.gbnf);
+      p.grammar = common_grammar(
+          c.generation_prompt.empty() ? COMMON_GRAMMAR_TYPE_USER : COMMON_GRAMMAR_TYPE_TOOL_CALLS, c.gbnf);
       p.grammar_lazy = c.lazy;
       p.generation_prompt = c.generation_prompt;
       for (const auto& word : c.trigger_words) {
@@ -448,7 +468,8 @@ class Engine::Impl {
       if (job->phase != Job::Phase::prefill || batch.n_tokens >= budget) continue;
       auto& slot = slots_[static_cast<size_t>(job->slot)];
       const auto& prompt = job->request->prompt;
-      const size_t take = std::min(prompt.size() - job->next_prompt, static_cast<size_t>(budget - batch.n_tokens));
+      const size_t take =
+          std::min(prompt.size() - job->next_prompt, static_cast<size_t>(budget - batch.n_tokens));
       for (size_t i = 0; i < take; ++i) {
         const size_t at = job->next_prompt + i;
         const bool last = at + 1 == prompt.size();
@@ -468,8 +489,8 @@ class Engine::Impl {
     }
     if (rc != 0) {
       const auto error = std::make_exception_ptr(
-          Error(ErrorCode::unsupported, "llama_decode failed (code " + std::to_string(rc) + ") on a batch of " +
-                                            std::to_string(batch.n_tokens) + " tokens"));
+          Error(ErrorCode::unsupported, "llama_decode failed (code " + std::to_string(rc) +
+                                            ") on a batch of " + std::to_string(batch.n_tokens) + " tokens"));
       for (auto& [job, n] : added) {
         clear_slot(job->slot);
         finish_with_error(*job, error);
@@ -484,8 +505,9 @@ class Engine::Impl {
         slot.cache.push_back(job->next_token);
       } else {
         const auto& prompt = job->request->prompt;
-        slot.cache.insert(slot.cache.end(), prompt.begin() + static_cast<std::ptrdiff_t>(job->next_prompt),
-                          prompt.begin() + static_cast<std::ptrdiff_t>(job->next_prompt + static_cast<size_t>(n)));
+        slot.cache.insert(
+            slot.cache.end(), prompt.begin() + static_cast<std::ptrdiff_t>(job->next_prompt),
+            prompt.begin() + static_cast<std::ptrdiff_t>(job->next_prompt + static_cast<size_t>(n)));
         job->next_prompt += static_cast<size_t>(n);
       }
     }
@@ -537,8 +559,9 @@ class Engine::Impl {
     emit(job, job.text.finish());
     job.result.text = job.text.emitted();
     job.result.reason = reason;
-    job.result.stats.decode = job.first_token.time_since_epoch().count() == 0 ? Clock::duration::zero()
-                                                                            : Clock::now() - job.first_token;
+    job.result.stats.decode = job.first_token.time_since_epoch().count() == 0
+                                  ? Clock::duration::zero()
+                                  : Clock::now() - job.first_token;
     job.finished = true;
     if (job.callback_error) {
       job.done.set_exception(job.callback_error);
@@ -591,7 +614,7 @@ class Engine::Impl {
   std::unique_ptr<llama_context, ContextDeleter> ctx_;
   std::unique_ptr<BatchOwner> batch_;
 
-  std::mutex ctx_mutex_;  // the context and the slots' caches: the worker's step, or a session operation
+  std::mutex ctx_mutex_;      // the context and the slots' caches: the worker's step, or a session operation
   mutable std::mutex mutex_;  // queue, slot flags, counters
   std::condition_variable wake_;
   std::condition_variable slot_freed_;
@@ -611,7 +634,9 @@ std::shared_ptr<Engine> Engine::create(std::shared_ptr<const Model> model, const
   return std::shared_ptr<Engine>(new Engine(std::make_unique<Impl>(std::move(model), options)));
 }
 
-GenerateResult Engine::generate(const GenerateRequest& request) { return impl_->generate(request, -1); }
+GenerateResult Engine::generate(const GenerateRequest& request) {
+  return impl_->generate(request, -1);
+}
 
 std::unique_ptr<Session> Engine::open_session() {
   const int slot = impl_->reserve_slot();
@@ -626,19 +651,41 @@ std::string Engine::detokenize(const std::vector<Token>& tokens, bool render_spe
   return impl_->detokenize(tokens, render_special);
 }
 
-const Model& Engine::model() const noexcept { return *impl_->model_; }
-const std::shared_ptr<const Model>& Engine::shared_model() const noexcept { return impl_->model_; }
-const EngineOptions& Engine::options() const noexcept { return impl_->options_; }
-int Engine::context_per_sequence() const noexcept { return impl_->n_ctx_seq_; }
-Engine::Counters Engine::counters() const { return impl_->counters(); }
+const Model& Engine::model() const noexcept {
+  return *impl_->model_;
+}
+const std::shared_ptr<const Model>& Engine::shared_model() const noexcept {
+  return impl_->model_;
+}
+const EngineOptions& Engine::options() const noexcept {
+  return impl_->options_;
+}
+int Engine::context_per_sequence() const noexcept {
+  return impl_->n_ctx_seq_;
+}
+Engine::Counters Engine::counters() const {
+  return impl_->counters();
+}
 
 Session::Session(std::shared_ptr<Engine> engine, int slot) : engine_(std::move(engine)), slot_(slot) {}
-Session::~Session() { engine_->impl_->release_slot(slot_); }
+Session::~Session() {
+  engine_->impl_->release_slot(slot_);
+}
 
-GenerateResult Session::generate(const GenerateRequest& request) { return engine_->impl_->generate(request, slot_); }
-std::vector<Token> Session::cached_tokens() const { return engine_->impl_->cached(slot_); }
-void Session::save(const std::filesystem::path& file) const { engine_->impl_->save(slot_, file); }
-void Session::restore(const std::filesystem::path& file) { engine_->impl_->restore(slot_, file); }
-void Session::clear() { engine_->impl_->clear(slot_); }
+GenerateResult Session::generate(const GenerateRequest& request) {
+  return engine_->impl_->generate(request, slot_);
+}
+std::vector<Token> Session::cached_tokens() const {
+  return engine_->impl_->cached(slot_);
+}
+void Session::save(const std::filesystem::path& file) const {
+  engine_->impl_->save(slot_, file);
+}
+void Session::restore(const std::filesystem::path& file) {
+  engine_->impl_->restore(slot_, file);
+}
+void Session::clear() {
+  engine_->impl_->clear(slot_);
+}
 
 }  // namespace alith::inference

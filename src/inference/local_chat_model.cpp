@@ -1,5 +1,6 @@
-#include <atomic>
 #include <mutex>
+#include <regex>
+#include <sstream>
 
 #include "alith/core/error.h"
 #include "alith/inference/local_model.h"
@@ -22,8 +23,9 @@ common_chat_msg to_common(const llm::Message& m) {
     common_chat_tool_call c;
     c.name = call.name;
     c.id = call.id;
-    c.arguments = !call.raw_arguments.empty() ? call.raw_arguments
-                                              : (call.arguments.is_null() ? "{}" : call.arguments.dump());
+    // Arguments that did not parse (a call the model botched) go back as {}: the template renders the call
+    // from JSON, and the tool's error result already told the model what went wrong.
+    c.arguments = call.arguments.is_null() ? "{}" : call.arguments.dump();
     out.tool_calls.push_back(std::move(c));
   }
   if (m.role == llm::Role::tool) {
@@ -43,19 +45,31 @@ common_chat_templates_inputs to_inputs(const llm::ChatRequest& request) {
     in.tools.push_back({tool.name, tool.description, tool.parameters.dump()});
   }
   if (choice.mode == llm::ToolChoice::Mode::named && in.tools.empty()) {
-    throw InvalidArgumentError("tool_choice names '" + choice.name + "', which is not among the request's tools");
+    throw InvalidArgumentError("tool_choice names '" + choice.name +
+                               "', which is not among the request's tools");
   }
   switch (choice.mode) {
-    case llm::ToolChoice::Mode::automatic: in.tool_choice = COMMON_CHAT_TOOL_CHOICE_AUTO; break;
-    case llm::ToolChoice::Mode::none: in.tool_choice = COMMON_CHAT_TOOL_CHOICE_NONE; break;
+    case llm::ToolChoice::Mode::automatic:
+      in.tool_choice = COMMON_CHAT_TOOL_CHOICE_AUTO;
+      break;
+    case llm::ToolChoice::Mode::none:
+      in.tool_choice = COMMON_CHAT_TOOL_CHOICE_NONE;
+      break;
     case llm::ToolChoice::Mode::required:
-    case llm::ToolChoice::Mode::named: in.tool_choice = COMMON_CHAT_TOOL_CHOICE_REQUIRED; break;
+    case llm::ToolChoice::Mode::named:
+      in.tool_choice = COMMON_CHAT_TOOL_CHOICE_REQUIRED;
+      break;
   }
   in.parallel_tool_calls = request.parallel_tool_calls;
   switch (request.response_format.kind) {
-    case llm::ResponseFormat::Kind::text: break;
-    case llm::ResponseFormat::Kind::json_object: in.json_schema = R"({"type":"object"})"; break;
-    case llm::ResponseFormat::Kind::json_schema: in.json_schema = request.response_format.schema.dump(); break;
+    case llm::ResponseFormat::Kind::text:
+      break;
+    case llm::ResponseFormat::Kind::json_object:
+      in.json_schema = R"({"type":"object"})";
+      break;
+    case llm::ResponseFormat::Kind::json_schema:
+      in.json_schema = request.response_format.schema.dump();
+      break;
   }
   if (const auto it = request.extra.find("grammar"); it != request.extra.end() && it->is_string()) {
     if (!in.tools.empty() && in.tool_choice != COMMON_CHAT_TOOL_CHOICE_NONE) {
@@ -80,18 +94,44 @@ SamplingParams merge(SamplingParams base, const llm::Sampling& s) {
   return base;
 }
 
-Constraint to_constraint(const common_chat_params& p) {
+// llama.cpp's tool grammars are looser than an agent needs: under "required" the root admits free text before
+// the first call (a small model rambles there until max_tokens and never calls), and the call rule repeats
+// even when the request asks for one call. Tighten both where the grammar has the shape this llama.cpp pin
+// generates; anything else is left as it is.
+std::string tighten_tool_grammar(std::string gbnf, bool required, bool parallel) {
+  std::istringstream in(gbnf);
+  std::string out, line;
+  static const std::regex free_text(R"( until-[0-9]+\?)");
+  while (std::getline(in, line)) {
+    if (required && line.starts_with("root ::= ")) line = std::regex_replace(line, free_text, "");
+    if (!parallel && line.starts_with("tool-calls ::= ")) line = "tool-calls ::= tool-call";
+    out += line;
+    out += '\n';
+  }
+  return out;
+}
+
+Constraint to_constraint(const common_chat_params& p, const common_chat_templates_inputs& in) {
   Constraint c;
-  c.gbnf = p.grammar;
+  c.gbnf = in.tools.empty()
+               ? p.grammar
+               : tighten_tool_grammar(p.grammar, in.tool_choice == COMMON_CHAT_TOOL_CHOICE_REQUIRED,
+                                      in.parallel_tool_calls);
   c.lazy = p.grammar_lazy;
   c.generation_prompt = p.generation_prompt;
   c.preserved_tokens = p.preserved_tokens;
   for (const auto& t : p.grammar_triggers) {
     switch (t.type) {
       case COMMON_GRAMMAR_TRIGGER_TYPE_TOKEN:
-      case COMMON_GRAMMAR_TRIGGER_TYPE_WORD: c.trigger_words.push_back(t.value); break;
-      case COMMON_GRAMMAR_TRIGGER_TYPE_PATTERN: c.trigger_patterns.push_back(t.value); break;
-      case COMMON_GRAMMAR_TRIGGER_TYPE_PATTERN_FULL: c.trigger_patterns_full.push_back(t.value); break;
+      case COMMON_GRAMMAR_TRIGGER_TYPE_WORD:
+        c.trigger_words.push_back(t.value);
+        break;
+      case COMMON_GRAMMAR_TRIGGER_TYPE_PATTERN:
+        c.trigger_patterns.push_back(t.value);
+        break;
+      case COMMON_GRAMMAR_TRIGGER_TYPE_PATTERN_FULL:
+        c.trigger_patterns_full.push_back(t.value);
+        break;
     }
   }
   return c;
@@ -162,7 +202,8 @@ class StreamDiffer {
 
 struct LocalChatModel::Templates {
   common_chat_templates_ptr templates;
-  std::mutex mutex;  // template rendering is cheap next to inference; one at a time keeps the Jinja runtime safe
+  std::mutex
+      mutex;  // template rendering is cheap next to inference; one at a time keeps the Jinja runtime safe
 };
 
 LocalChatModel::LocalChatModel(std::shared_ptr<Engine> engine, std::string id, LocalModelOptions options)
@@ -170,11 +211,13 @@ LocalChatModel::LocalChatModel(std::shared_ptr<Engine> engine, std::string id, L
   if (!engine_) throw InvalidArgumentError("LocalChatModel: no engine");
   templates_ = std::make_shared<Templates>();
   try {
-    templates_->templates = common_chat_templates_init(engine_->model().raw(), engine_->model().metadata().chat_template);
+    templates_->templates =
+        common_chat_templates_init(engine_->model().raw(), engine_->model().metadata().chat_template);
   } catch (const std::exception& e) {
     throw ParseError("chat template of " + engine_->model().path().string() + " does not parse: " + e.what());
   }
-  if (!templates_->templates) throw ParseError("no usable chat template for " + engine_->model().path().string());
+  if (!templates_->templates)
+    throw ParseError("no usable chat template for " + engine_->model().path().string());
 }
 
 llm::Capabilities LocalChatModel::capabilities() const {
@@ -226,7 +269,7 @@ llm::ChatResponse LocalChatModel::run(const llm::ChatRequest& request, const llm
   g.stop = request.stop;
   g.stop.insert(g.stop.end(), chat.additional_stops.begin(), chat.additional_stops.end());
   if (!chat.grammar.empty()) {
-    g.constraint = to_constraint(chat);
+    g.constraint = to_constraint(chat, inputs);
   } else if (!inputs.grammar.empty()) {
     g.constraint = Constraint::from_gbnf(inputs.grammar);
   }
@@ -256,9 +299,16 @@ llm::ChatResponse LocalChatModel::run(const llm::ChatRequest& request, const llm
   response.model = id_;
   response.message.role = llm::Role::assistant;
   if (parsed_ok) {
-    if (!parsed.content.empty()) response.message.content.push_back(llm::ContentPart::make_text(parsed.content));
+    if (!parsed.content.empty())
+      response.message.content.push_back(llm::ContentPart::make_text(parsed.content));
     for (size_t i = 0; i < parsed.tool_calls.size(); ++i) {
       response.message.tool_calls.push_back(to_tool_call(parsed.tool_calls[i], i));
+    }
+    // Small models repeat calls until the token limit; the last one is then cut off mid-arguments. Drop it
+    // rather than hand the agent a call that was never finished.
+    auto& calls = response.message.tool_calls;
+    if (result.reason == StopReason::max_tokens && calls.size() > 1 && calls.back().arguments.is_null()) {
+      calls.pop_back();
     }
   } else if (!result.text.empty()) {
     response.message.content.push_back(llm::ContentPart::make_text(result.text));

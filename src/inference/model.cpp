@@ -80,7 +80,9 @@ ModelMetadata read_metadata(const llama_model* model, const std::string& templat
 
 }  // namespace
 
-void Model::Deleter::operator()(llama_model* model) const noexcept { llama_model_free(model); }
+void Model::Deleter::operator()(llama_model* model) const noexcept {
+  llama_model_free(model);
+}
 
 Model::Model(std::filesystem::path path, LoadOptions options, std::unique_ptr<llama_model, Deleter> model)
     : path_(std::move(path)), options_(std::move(options)), model_(std::move(model)) {
@@ -99,8 +101,9 @@ std::shared_ptr<Model> Model::load(const std::filesystem::path& path, const Load
   params.use_extra_bufts = options.repack;
   std::unique_ptr<llama_model, Deleter> model(llama_model_load_from_file(path.c_str(), params));
   if (!model) {
-    throw ParseError("llama.cpp could not load " + path.string() +
-                     " (corrupted tensor data, an unknown architecture, or missing keys; ALITH_LOG=debug shows why)");
+    throw ParseError(
+        "llama.cpp could not load " + path.string() +
+        " (corrupted tensor data, an unknown architecture, or missing keys; ALITH_LOG=debug shows why)");
   }
   return std::shared_ptr<Model>(new Model(path, options, std::move(model)));
 }
@@ -110,7 +113,8 @@ std::shared_ptr<Model> ModelRegistry::load(const std::filesystem::path& path, co
   auto canonical = std::filesystem::weakly_canonical(path, ec);
   if (ec) canonical = path;
   const std::string key = canonical.string() + '\n' + std::to_string(options.gpu_layers) + '\n' +
-                          (options.use_mmap ? "m" : "-") + (options.repack ? "r" : "-") + '\n' + options.chat_template;
+                          (options.use_mmap ? "m" : "-") + (options.repack ? "r" : "-") + '\n' +
+                          options.chat_template;
   // Loading under the lock keeps two threads from loading the same file twice; loads of different files
   // serialize too, which is fine for something that happens once per model.
   std::lock_guard lock(mutex_);

@@ -1,7 +1,8 @@
 #pragma once
 
-// Turns detokenized pieces into text that is safe to show: never half a UTF-8 character (a token may end inside
-// one), never any part of a stop string (text that might still grow into one is held back until it cannot).
+// Turns detokenized pieces into text that is safe to show: never half a UTF-8 character (a token may end
+// inside one), never any part of a stop string (text that might still grow into one is held back until it
+// cannot).
 
 #include <string>
 #include <string_view>

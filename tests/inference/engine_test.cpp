@@ -58,8 +58,8 @@ TEST(Engine, ModelMetadata) {
 
 TEST(Engine, GreedyIsDeterministic) {
   // The same request through the same path (a fresh slot) gives the same tokens every time. (A request whose
-  // prefix is already cached evaluates fewer tokens per batch, which changes float summation order in llama.cpp's
-  // kernels; on near-tie logits that may pick another token, so like is compared with like.)
+  // prefix is already cached evaluates fewer tokens per batch, which changes float summation order in
+  // llama.cpp's kernels; on near-tie logits that may pick another token, so like is compared with like.)
   std::vector<Token> first;
   for (int i = 0; i < 3; ++i) {
     auto e = engine(i + 1);
@@ -103,12 +103,12 @@ TEST(Engine, NextTurnEvaluatesOnlyNewTokens) {
   // The next turn: the whole first exchange, then a new user message.
   GenerateRequest r2 = r1;
   r2.prompt.insert(r2.prompt.end(), first.tokens.begin(), first.tokens.end());
-  const auto tail = e->tokenize("<end_of_turn>\n<start_of_turn>user\nAnd goodbye?<end_of_turn>\n<start_of_turn>model\n",
-                                false);
+  const auto tail = e->tokenize(
+      "<end_of_turn>\n<start_of_turn>user\nAnd goodbye?<end_of_turn>\n<start_of_turn>model\n", false);
   r2.prompt.insert(r2.prompt.end(), tail.begin(), tail.end());
   const auto second = e->generate(r2);
-  // Everything that was evaluated before is reused: the first prompt and the reply's tokens except the last one
-  // sampled (never evaluated).
+  // Everything that was evaluated before is reused: the first prompt and the reply's tokens except the last
+  // one sampled (never evaluated).
   const int expected_reused = static_cast<int>(r1.prompt.size() + first.tokens.size()) - 1;
   EXPECT_EQ(second.stats.reused_tokens, expected_reused);
   EXPECT_EQ(second.stats.evaluated_tokens, static_cast<int>(r2.prompt.size()) - expected_reused);
@@ -140,8 +140,8 @@ TEST(Engine, SessionSaveRestoreContinuesIdentically) {
 
   GenerateRequest r2 = r1;
   r2.prompt = cached;
-  const auto tail = e->tokenize("<end_of_turn>\n<start_of_turn>user\nNow backwards.<end_of_turn>\n<start_of_turn>model\n",
-                                false);
+  const auto tail = e->tokenize(
+      "<end_of_turn>\n<start_of_turn>user\nNow backwards.<end_of_turn>\n<start_of_turn>model\n", false);
   r2.prompt.insert(r2.prompt.end(), tail.begin(), tail.end());
   const auto continued = session->generate(r2);
 
@@ -219,7 +219,8 @@ TEST(Engine, GrammarConstrainsOutput) {
   const auto answer = e->generate(r);
   EXPECT_TRUE(answer.text == "yes" || answer.text == "no") << answer.text;
 
-  r.constraint = Constraint::from_json_schema(R"({"type":"object","properties":{"n":{"type":"integer"}},"required":["n"]})");
+  r.constraint = Constraint::from_json_schema(
+      R"({"type":"object","properties":{"n":{"type":"integer"}},"required":["n"]})");
   r.max_tokens = 40;
   const auto json = e->generate(r);
   const auto parsed = Json::parse(json.text);

@@ -27,11 +27,17 @@ class GgufLoad : public ::testing::Test {
   std::filesystem::path dir_;
 };
 
-TEST_F(GgufLoad, MissingPathIsAnIoError) { EXPECT_THROW(Model::load(dir_ / "nope.gguf"), IoError); }
+TEST_F(GgufLoad, MissingPathIsAnIoError) {
+  EXPECT_THROW(Model::load(dir_ / "nope.gguf"), IoError);
+}
 
-TEST_F(GgufLoad, DirectoryIsAnIoError) { EXPECT_THROW(Model::load(dir_), IoError); }
+TEST_F(GgufLoad, DirectoryIsAnIoError) {
+  EXPECT_THROW(Model::load(dir_), IoError);
+}
 
-TEST_F(GgufLoad, EmptyFileIsAParseError) { EXPECT_THROW(Model::load(write("empty.gguf", "")), ParseError); }
+TEST_F(GgufLoad, EmptyFileIsAParseError) {
+  EXPECT_THROW(Model::load(write("empty.gguf", "")), ParseError);
+}
 
 TEST_F(GgufLoad, TextFileNamedGgufIsAParseError) {
   EXPECT_THROW(Model::load(write("notes.gguf", "these are my notes, not a model\n")), ParseError);

@@ -1,6 +1,7 @@
 #pragma once
 
-// The real Gemma 3 270M model, loaded once per test binary and shared by the tests (scripts/setup installs it).
+// The real Gemma 3 270M model, loaded once per test binary and shared by the tests (scripts/setup installs
+// it).
 
 #include <gtest/gtest.h>
 

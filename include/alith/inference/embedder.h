@@ -24,13 +24,15 @@ struct EmbedderOptions {
 
 class Embedder {
  public:
-  static std::unique_ptr<Embedder> create(std::shared_ptr<const Model> model, const EmbedderOptions& options = {});
+  static std::unique_ptr<Embedder> create(std::shared_ptr<const Model> model,
+                                          const EmbedderOptions& options = {});
   ~Embedder();
   Embedder(const Embedder&) = delete;
   Embedder& operator=(const Embedder&) = delete;
 
   // One vector per text, in order. Errors: CancelledError, InvalidArgumentError (an empty text).
-  std::vector<std::vector<float>> embed(const std::vector<std::string>& texts, const CancelToken& cancel = {});
+  std::vector<std::vector<float>> embed(const std::vector<std::string>& texts,
+                                        const CancelToken& cancel = {});
   int dimensions() const noexcept;
   Pooling pooling() const noexcept;  // resolved
 

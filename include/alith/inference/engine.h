@@ -2,10 +2,10 @@
 
 // The generation engine: one llama.cpp context over one shared Model, serving many sequences at once.
 //
-// Each sequence ("slot") keeps the KV cache of the tokens it last evaluated. A request is placed on the free slot
-// whose cached tokens share the longest prefix with its prompt, so a conversation's next turn evaluates only the
-// tokens after that prefix (the rest of the slot is trimmed). A Session reserves a slot for one conversation and
-// can save its KV state to a file and restore it later.
+// Each sequence ("slot") keeps the KV cache of the tokens it last evaluated. A request is placed on the free
+// slot whose cached tokens share the longest prefix with its prompt, so a conversation's next turn evaluates
+// only the tokens after that prefix (the rest of the slot is trimmed). A Session reserves a slot for one
+// conversation and can save its KV state to a file and restore it later.
 //
 // Continuous batching: one scheduler thread owns the context. Each step it puts the next token of every
 // generating sequence and chunks of pending prompts into one batch and decodes them together; a request that
@@ -31,19 +31,19 @@ namespace alith::inference {
 using Token = int32_t;
 
 struct EngineOptions {
-  int sequences = 4;              // slots decoded together; more concurrent requests queue
-  int context_per_sequence = 0;   // tokens each slot can hold; 0: min(the model's training context, 4096)
-  int batch_size = 512;           // tokens per decode step (prompt chunks + one token per generating slot)
-  int threads = 0;                // generation threads; 0: default_threads()
-  int threads_batch = 0;          // prompt-processing threads; 0: same as threads
-  bool flash_attention = false;   // llama.cpp's flash attention (auto-disabled where unsupported)
+  int sequences = 4;             // slots decoded together; more concurrent requests queue
+  int context_per_sequence = 0;  // tokens each slot can hold; 0: min(the model's training context, 4096)
+  int batch_size = 512;          // tokens per decode step (prompt chunks + one token per generating slot)
+  int threads = 0;               // generation threads; 0: default_threads()
+  int threads_batch = 0;         // prompt-processing threads; 0: same as threads
+  bool flash_attention = false;  // llama.cpp's flash attention (auto-disabled where unsupported)
   // Keep the whole sliding-window KV for SWA models (Gemma 3): without it a slot cannot be trimmed back to an
   // earlier prefix, and every turn would be evaluated from scratch.
   bool full_swa_cache = true;
 };
 
-// Sampling, applied in llama.cpp's order: penalties, top-k, top-p, min-p, temperature, then the draw. Greedy when
-// temperature <= 0. A fixed seed makes a sampled run repeatable.
+// Sampling, applied in llama.cpp's order: penalties, top-k, top-p, min-p, temperature, then the draw. Greedy
+// when temperature <= 0. A fixed seed makes a sampled run repeatable.
 struct SamplingParams {
   float temperature = 0.8f;
   int top_k = 40;  // <= 0: whole vocabulary
@@ -59,8 +59,8 @@ struct SamplingParams {
 // A grammar that constrains what may be sampled.
 struct Constraint {
   std::string gbnf;  // GBNF; empty: unconstrained
-  // Lazy grammars let free text through until a trigger word or pattern appears (e.g. a tool-call opener), then
-  // constrain the rest; used for tool calls under tool_choice auto.
+  // Lazy grammars let free text through until a trigger word or pattern appears (e.g. a tool-call opener),
+  // then constrain the rest; used for tool calls under tool_choice auto.
   bool lazy = false;
   std::vector<std::string> trigger_words;
   std::vector<std::string> trigger_patterns;       // regex, matched anywhere in the output so far
@@ -82,9 +82,10 @@ struct GenerateRequest {
   Constraint constraint;
   int max_tokens = 256;  // <= 0: until the context is full
   std::vector<std::string> stop;
-  CancelToken cancel;  // checked between tokens
-  // Called on the scheduler thread with each new piece of text: always whole UTF-8 characters, never text of a
-  // stop string. Keep it short; it delays the other sequences' next step.
+  bool ignore_eos = false;  // never sample end-of-generation tokens (benchmarks: a fixed number of tokens)
+  CancelToken cancel;       // checked between tokens
+  // Called on the scheduler thread with each new piece of text: always whole UTF-8 characters, never text of
+  // a stop string. Keep it short; it delays the other sequences' next step.
   std::function<void(std::string_view piece)> on_text;
 };
 
@@ -109,9 +110,10 @@ class Session;
 
 class Engine : public std::enable_shared_from_this<Engine> {
  public:
-  // Errors: InvalidArgumentError (bad options), UnsupportedError (an embedding-only model), Error on a context
-  // llama.cpp cannot create (e.g. out of memory).
-  static std::shared_ptr<Engine> create(std::shared_ptr<const Model> model, const EngineOptions& options = {});
+  // Errors: InvalidArgumentError (bad options), UnsupportedError (an embedding-only model), Error on a
+  // context llama.cpp cannot create (e.g. out of memory).
+  static std::shared_ptr<Engine> create(std::shared_ptr<const Model> model,
+                                        const EngineOptions& options = {});
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
@@ -124,7 +126,8 @@ class Engine : public std::enable_shared_from_this<Engine> {
   // (keeping its cache) when the Session is destroyed.
   std::unique_ptr<Session> open_session();
 
-  std::vector<Token> tokenize(std::string_view text, bool add_special = true, bool parse_special = true) const;
+  std::vector<Token> tokenize(std::string_view text, bool add_special = true,
+                              bool parse_special = true) const;
   std::string detokenize(const std::vector<Token>& tokens, bool render_special = false) const;
 
   const Model& model() const noexcept;
@@ -133,8 +136,8 @@ class Engine : public std::enable_shared_from_this<Engine> {
   int context_per_sequence() const noexcept;
 
   struct Counters {
-    uint64_t decode_calls = 0;     // llama_decode steps
-    uint64_t batched_tokens = 0;   // tokens over all steps
+    uint64_t decode_calls = 0;        // llama_decode steps
+    uint64_t batched_tokens = 0;      // tokens over all steps
     uint64_t max_step_sequences = 0;  // most sequences decoded in one step
   };
   Counters counters() const;
@@ -157,8 +160,8 @@ class Session {
   GenerateResult generate(const GenerateRequest& request);
   // Tokens whose KV state the slot holds (prompt and reply of the last turn, as evaluated).
   std::vector<Token> cached_tokens() const;
-  // Saves the slot's KV state and tokens to a file; restore() loads it into this session: any slot of an engine
-  // over the same model with the same number of sequences (llama.cpp records the KV stream layout).
+  // Saves the slot's KV state and tokens to a file; restore() loads it into this session: any slot of an
+  // engine over the same model with the same number of sequences (llama.cpp records the KV stream layout).
   // Errors: IoError, ParseError (a file of another model or layout, or a corrupted one).
   void save(const std::filesystem::path& file) const;
   void restore(const std::filesystem::path& file);

@@ -1,11 +1,11 @@
 #pragma once
 
-// The `local:` provider: ChatModel and EmbeddingModel over in-process llama.cpp, so an agent uses a GGUF model
-// exactly like a hosted one (tools, streaming, structured output, memory).
+// The `local:` provider: ChatModel and EmbeddingModel over in-process llama.cpp, so an agent uses a GGUF
+// model exactly like a hosted one (tools, streaming, structured output, memory).
 //
-// Chat requests are rendered with the model's Jinja chat template through llama.cpp's `common` library, which also
-// supplies the model family's tool-call format, the grammar that keeps tool calls well-formed (lazy under
-// tool_choice auto, forced under required) and the parser that turns the output back into calls.
+// Chat requests are rendered with the model's Jinja chat template through llama.cpp's `common` library, which
+// also supplies the model family's tool-call format, the grammar that keeps tool calls well-formed (lazy
+// under tool_choice auto, forced under required) and the parser that turns the output back into calls.
 
 #include <filesystem>
 #include <memory>
@@ -22,8 +22,8 @@ namespace alith::inference {
 
 // Models alith installs itself (scripts/fetch-model, `alith models pull`) and knows by name.
 struct CatalogEntry {
-  std::string name;         // e.g. "gemma3-270m"
-  std::string file;         // file name in the model cache
+  std::string name;  // e.g. "gemma3-270m"
+  std::string file;  // file name in the model cache
   std::string description;
   std::string chat_template;  // Jinja supplied by alith when the GGUF has none usable for tools
   bool embedding = false;
@@ -32,8 +32,8 @@ const std::vector<CatalogEntry>& catalog();
 const CatalogEntry* find_in_catalog(std::string_view name);
 // ~/.cache/alith/models, or $ALITH_CACHE_DIR/models.
 std::filesystem::path model_cache_dir();
-// A catalog name or a path to a .gguf. Errors: ConfigError (unknown name, or a catalog model not installed yet,
-// with the command that installs it), IoError (a path that does not exist).
+// A catalog name or a path to a .gguf. Errors: ConfigError (unknown name, or a catalog model not installed
+// yet, with the command that installs it), IoError (a path that does not exist).
 std::filesystem::path resolve_model_path(std::string_view name_or_path);
 
 struct LocalModelOptions {
@@ -46,7 +46,8 @@ struct LocalModelOptions {
 class LocalChatModel : public llm::ChatModel {
  public:
   // name_or_path as for resolve_model_path.
-  static std::shared_ptr<LocalChatModel> open(std::string_view name_or_path, const LocalModelOptions& options = {});
+  static std::shared_ptr<LocalChatModel> open(std::string_view name_or_path,
+                                              const LocalModelOptions& options = {});
   explicit LocalChatModel(std::shared_ptr<Engine> engine, std::string id, LocalModelOptions options = {});
 
   llm::ChatResponse complete(const llm::ChatRequest& request, const llm::CallOptions& options = {}) override;
@@ -77,7 +78,8 @@ class LocalChatModel : public llm::ChatModel {
 
 class LocalEmbeddingModel : public llm::EmbeddingModel {
  public:
-  static std::shared_ptr<LocalEmbeddingModel> open(std::string_view name_or_path, const EmbedderOptions& options = {},
+  static std::shared_ptr<LocalEmbeddingModel> open(std::string_view name_or_path,
+                                                   const EmbedderOptions& options = {},
                                                    const LoadOptions& load = {});
   LocalEmbeddingModel(std::shared_ptr<Embedder> embedder, std::string id);
   std::vector<std::vector<float>> embed(const std::vector<std::string>& inputs,

@@ -1,9 +1,9 @@
 #pragma once
 
-// GGUF models loaded in-process through llama.cpp. A Model is immutable once loaded and shared (shared_ptr) by
-// every engine, session and embedder that uses it; the weights are memory-mapped, so loading the same file twice
-// costs page-cache memory once. ModelRegistry deduplicates loads by path and unloads a model when its last user
-// lets go of it.
+// GGUF models loaded in-process through llama.cpp. A Model is immutable once loaded and shared (shared_ptr)
+// by every engine, session and embedder that uses it; the weights are memory-mapped, so loading the same file
+// twice costs page-cache memory once. ModelRegistry deduplicates loads by path and unloads a model when its
+// last user lets go of it.
 
 #include <cstdint>
 #include <filesystem>
@@ -30,25 +30,26 @@ struct ModelMetadata {
   int vocab_size = 0;
   bool has_encoder = false;  // BERT-like: embeddings only
   bool has_decoder = true;
-  std::map<std::string, std::string> gguf;  // every GGUF key/value, as llama.cpp renders it (arrays summarized)
+  std::map<std::string, std::string>
+      gguf;  // every GGUF key/value, as llama.cpp renders it (arrays summarized)
 };
 
 struct LoadOptions {
-  int gpu_layers = -1;         // layers to offload; -1: all when a GPU backend is present, else none
+  int gpu_layers = -1;  // layers to offload; -1: all when a GPU backend is present, else none
   bool use_mmap = true;
   bool check_tensors = false;  // validate tensor data while loading (slow; for untrusted files)
   // Repack weights for the CPU's fastest GEMM kernels (llama.cpp's "extra buffer types"). Those kernels take
-  // batch columns in groups of four, so a sequence's logits can differ in the last bits depending on what else
-  // shares its batch; turn repacking off when batched output must be bit-identical to unbatched output.
+  // batch columns in groups of four, so a sequence's logits can differ in the last bits depending on what
+  // else shares its batch; turn repacking off when batched output must be bit-identical to unbatched output.
   bool repack = true;
-  std::string chat_template;   // Jinja source overriding the GGUF's template (or supplying a missing one)
+  std::string chat_template;  // Jinja source overriding the GGUF's template (or supplying a missing one)
 };
 
 class Model {
  public:
   // Loads a GGUF. Errors: IoError (missing or unreadable path), ParseError (not a GGUF, truncated, corrupted,
-  // unsupported architecture). Never crashes on a bad file: the header and tensor bounds are checked before any
-  // tensor is mapped.
+  // unsupported architecture). Never crashes on a bad file: the header and tensor bounds are checked before
+  // any tensor is mapped.
   static std::shared_ptr<Model> load(const std::filesystem::path& path, const LoadOptions& options = {});
   ~Model();
   Model(const Model&) = delete;
