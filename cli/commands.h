@@ -14,5 +14,6 @@ Command add_chat(CLI::App& app);
 Command add_models(CLI::App& app);
 Command add_convert(CLI::App& app);
 Command add_bench(CLI::App& app);
+Command add_embed(CLI::App& app);
 
 }  // namespace alith::cli

@@ -9,7 +9,8 @@
 
 int main(int argc, char** argv) {
   CLI::App app{"alith: AI agents on any model, hosted or local"};
-  app.set_version_flag("-V,--version", std::string("alith ") + ALITH_VERSION_STRING);
+  app.set_version_flag("-V,--version", std::string("alith ") + ALITH_VERSION_STRING + " (llama.cpp " +
+                                           ALITH_LLAMA_VERSION_STRING + ")");
   app.require_subcommand(1);
   std::vector<std::pair<CLI::App*, alith::cli::Command>> commands;
   auto add = [&](alith::cli::Command (*fn)(CLI::App&)) {
@@ -22,6 +23,7 @@ int main(int argc, char** argv) {
   add(alith::cli::add_models);
   add(alith::cli::add_convert);
   add(alith::cli::add_bench);
+  add(alith::cli::add_embed);
 
   try {
     app.parse(argc, argv);

@@ -3,9 +3,15 @@
 #include <gguf.h>
 #include <llama.h>
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <array>
+#include <chrono>
 #include <fstream>
 #include <system_error>
+#include <thread>
 
 #include "alith/core/error.h"
 #include "alith/inference/devices.h"
@@ -44,6 +50,50 @@ void precheck(const std::filesystem::path& path) {
   gguf_context* ctx = gguf_init_from_file(path.c_str(), params);
   if (ctx == nullptr) throw ParseError("malformed GGUF (header, metadata or tensor table): " + path.string());
   gguf_free(ctx);
+}
+
+void silent_log(ggml_log_level, const char*, void*) {}
+
+// llama.cpp checks hyperparameters and tensor shapes with GGML_ASSERT, which aborts the whole process (the
+// fuzzer found one: a block count of 0). So the file is first loaded as a dry run (metadata and tensor
+// shapes, no data) in a forked child; an abort there becomes a ParseError here. The child touches nothing but
+// llama.cpp and leaves with _exit, so no lock another thread held at fork time is ever taken.
+void probe_in_child(const std::filesystem::path& path, llama_model_params params) {
+  const pid_t pid = ::fork();
+  if (pid < 0) return;  // cannot fork: fall back to the direct load
+  if (pid == 0) {
+    // Die by the signal itself, not through handlers inherited from the parent (a fuzzer's, a sanitizer's).
+    for (int sig : {SIGABRT, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP}) ::signal(sig, SIG_DFL);
+    llama_log_set(silent_log, nullptr);
+    params.no_alloc = true;
+    params.load_mode = LLAMA_LOAD_MODE_NONE;  // no_alloc with mmap aborts on valid files in this llama.cpp
+    params.n_gpu_layers = 0;
+    params.progress_callback = nullptr;
+    llama_model* model = llama_model_load_from_file(path.c_str(), params);
+    ::_exit(model != nullptr ? 0 : 1);
+  }
+  int status = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  for (;;) {
+    const pid_t done = ::waitpid(pid, &status, WNOHANG);
+    if (done == pid) break;
+    if (done < 0) return;
+    if (std::chrono::steady_clock::now() > deadline) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+      throw ParseError("reading " + path.string() + " did not finish in 120 s (a malformed GGUF?)");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  if (WIFSIGNALED(status)) {
+    throw ParseError("llama.cpp rejected " + path.string() +
+                     " by aborting (invalid hyperparameters or tensor shapes); the file is malformed");
+  }
+  if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
+    throw ParseError(
+        "llama.cpp could not load " + path.string() +
+        " (missing keys, an unknown architecture, or inconsistent tensors; ALITH_LOG=debug shows why)");
+  }
 }
 
 ModelMetadata read_metadata(const llama_model* model, const std::string& template_override) {
@@ -99,6 +149,7 @@ std::shared_ptr<Model> Model::load(const std::filesystem::path& path, const Load
   params.load_mode = options.use_mmap ? LLAMA_LOAD_MODE_MMAP : LLAMA_LOAD_MODE_NONE;
   params.check_tensors = options.check_tensors;
   params.use_extra_bufts = options.repack;
+  probe_in_child(path, params);
   std::unique_ptr<llama_model, Deleter> model(llama_model_load_from_file(path.c_str(), params));
   if (!model) {
     throw ParseError(

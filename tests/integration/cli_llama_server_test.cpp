@@ -81,6 +81,30 @@ TEST_F(CliAgainstLlamaServer, ModelsListsWhatTheServerServes) {
   EXPECT_FALSE(json.value()["served"].empty()) << r.out;
 }
 
+// The README's main job: an agent with a tool on the local model, in-process, no server.
+TEST(Cli, AskWithAToolOnTheLocalModel) {
+  auto r =
+      run(std::string(ALITH_CLI_PATH) +
+          " ask --model local:gemma3-270m --tool calculator --tool-choice required --max-steps 2"
+          " --max-tokens 48 --temperature 0 --json 'What is 17 times 23? Use the calculator.' 2>/dev/null");
+  ASSERT_EQ(r.status, 0) << r.out;
+  auto json = parse_json(r.out);
+  ASSERT_TRUE(json.ok()) << r.out;
+  const auto& results = json.value()["tool_results"];
+  ASSERT_FALSE(results.empty()) << r.out;
+  EXPECT_EQ(results[0]["name"], "calculator");
+}
+
+TEST(Cli, BenchPrintsLocalSpeeds) {
+  auto r = run(std::string(ALITH_CLI_PATH) +
+               " bench --model local:gemma3-270m -p 32 -n 8 -r 1 --json 2>/dev/null");
+  ASSERT_EQ(r.status, 0) << r.out;
+  auto json = parse_json(r.out);
+  ASSERT_TRUE(json.ok()) << r.out;
+  EXPECT_GT(json.value()["prefill_tokens_per_s"].get<double>(), 0.0);
+  EXPECT_GT(json.value()["decode_tokens_per_s"].get<double>(), 0.0);
+}
+
 TEST(Cli, MissingModelSaysWhatToDo) {
   auto home = std::filesystem::temp_directory_path() / "alith-empty-home";
   std::filesystem::create_directories(home);

@@ -223,6 +223,39 @@ def check(label, server, ref_ids, ref_vecs):
     return failures
 
 
+def check_cli(label, alith, gguf, ref_vecs, stdin):
+    args = [alith, "embed", "--model", f"local:{gguf}", "--json", "--threads", "2"]
+    if stdin:
+        r = subprocess.run(args, input="\n".join(SENTENCES) + "\n", capture_output=True, text=True)
+    else:
+        r = subprocess.run(args + ["--", *SENTENCES], capture_output=True, text=True)
+    if r.returncode != 0:
+        return [f"{label}: alith embed exited with {r.returncode}: {r.stderr.strip()[-2000:]}"]
+    out = json.loads(r.stdout)
+    failures = []
+    vecs = [np.array(v, dtype=np.float64) for v in out["embeddings"]]
+    if len(vecs) != len(SENTENCES):
+        return [f"{label}: {len(vecs)} embeddings for {len(SENTENCES)} sentences"]
+    if out["dimensions"] != len(ref_vecs[0]) or any(len(v) != len(ref_vecs[0]) for v in vecs):
+        failures.append(f"{label}: dimensions {out['dimensions']}, expected {len(ref_vecs[0])}")
+        return failures
+    norms = [float(np.linalg.norm(v)) for v in vecs]
+    if max(abs(n - 1.0) for n in norms) > 1e-3:
+        failures.append(f"{label}: vectors are not unit length (norms {min(norms):.5f}..{max(norms):.5f})")
+    cosines = []
+    for text, got, ref in zip(SENTENCES, vecs, ref_vecs):
+        c = float(got @ ref / (np.linalg.norm(got) * np.linalg.norm(ref)))
+        cosines.append(c)
+        if not c >= MIN_COSINE:
+            failures.append(f"{label}: cosine {c:.6f} < {MIN_COSINE} for {text!r}")
+    shifted = [float(g @ r / (np.linalg.norm(g) * np.linalg.norm(r))) for g, r in zip(vecs, ref_vecs[1:] + ref_vecs[:1])]
+    if max(shifted) >= MIN_COSINE:
+        failures.append(f"{label}: embeddings of different sentences agree ({max(shifted):.4f}); the check is blind")
+    print(f"{label}: cosine min {min(cosines):.7f} mean {sum(cosines) / len(cosines):.7f} "
+          f"over {len(cosines)} sentences (different sentences: max {max(shifted):.3f})")
+    return failures
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--alith", required=True)
@@ -257,6 +290,14 @@ def main():
                 failures += f
                 runs_total += 1
                 runs_passed += not f
+            # In-process: alith's Embedder on the same GGUF, the GGUF's pooling.
+            label = f"{out_type} alith embed (in-process, texts on {'stdin' if out_type == 'f32' else 'the command line'})"
+            t0 = time.monotonic()
+            f = check_cli(label, args.alith, gguf, ref_vecs, stdin=out_type == "f32")
+            print(f"{label}: verified in {time.monotonic() - t0:.2f} s")
+            failures += f
+            runs_total += 1
+            runs_passed += not f
     for f in failures:
         print("FAIL " + f)
     print(f"{runs_passed} passed, {runs_total - runs_passed} failed")

@@ -1,0 +1,192 @@
+// The Embedder against the real all-MiniLM-L6-v2 GGUF (local:minilm, scripts/fetch-model minilm and
+// `alith convert`): dimensions, normalization, batch independence, semantic ordering, pooling, truncation
+// and errors. Skipped when the GGUF is not installed.
+
+#include "alith/inference/embedder.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "alith/core/cancel.h"
+#include "alith/core/error.h"
+#include "alith/inference/local_model.h"
+#include "alith/inference/model.h"
+
+namespace alith::inference {
+namespace {
+
+std::filesystem::path minilm_path() {
+  return model_cache_dir() / find_in_catalog("minilm")->file;
+}
+
+std::shared_ptr<Model> minilm() {
+  static ModelRegistry registry;  // test-binary scope: one load for every test
+  static std::shared_ptr<Model> model = registry.load(minilm_path());
+  return model;
+}
+
+Embedder& embedder() {
+  static std::unique_ptr<Embedder> e = Embedder::create(minilm());
+  return *e;
+}
+
+double cosine(const std::vector<float>& a, const std::vector<float>& b) {
+  double dot = 0, na = 0, nb = 0;
+  for (size_t i = 0; i < a.size() && i < b.size(); ++i) {
+    dot += static_cast<double>(a[i]) * b[i];
+    na += static_cast<double>(a[i]) * a[i];
+    nb += static_cast<double>(b[i]) * b[i];
+  }
+  return dot / std::sqrt(na * nb);
+}
+
+double norm(const std::vector<float>& v) {
+  double s = 0;
+  for (float x : v) s += static_cast<double>(x) * x;
+  return std::sqrt(s);
+}
+
+// Deterministic prose of n words, varied enough that every word adds tokens.
+std::string long_text(int words) {
+  static const char* const kWords[] = {"river",   "mountain", "quantum", "bicycle", "harbor",  "lantern",
+                                       "glacier", "whisper",  "copper",  "meadow",  "orchard", "thunder",
+                                       "velvet",  "compass",  "falcon",  "prism"};
+  std::string out;
+  for (int i = 0; i < words; ++i) {
+    if (i) out += ' ';
+    out += kWords[(i * 7 + i / 16) % 16];
+  }
+  return out;
+}
+
+class EmbedderTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!std::filesystem::exists(minilm_path())) {
+      GTEST_SKIP() << "local:minilm not installed (" << minilm_path() << "); scripts/fetch-model minilm";
+    }
+  }
+};
+
+TEST_F(EmbedderTest, HasMiniLmDimensionsAndMeanPooling) {
+  EXPECT_EQ(embedder().dimensions(), 384);
+  EXPECT_EQ(embedder().pooling(), Pooling::mean);  // the GGUF's own pooling type
+  const auto v = embedder().embed({"This is an example sentence."});
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].size(), 384u);
+}
+
+TEST_F(EmbedderTest, VectorsAreUnitLength) {
+  const auto v = embedder().embed({"Hello world.", "Why?", "A man is playing a guitar on the stage."});
+  ASSERT_EQ(v.size(), 3u);
+  for (const auto& x : v) EXPECT_NEAR(norm(x), 1.0, 1e-4);
+}
+
+TEST_F(EmbedderTest, NoNormalizeKeepsTheRawPooledVector) {
+  EmbedderOptions o;
+  o.normalize = false;
+  auto raw = Embedder::create(minilm(), o);
+  const auto r = raw->embed({"Hello world."});
+  const auto n = embedder().embed({"Hello world."});
+  EXPECT_GT(std::abs(norm(r[0]) - 1.0), 1e-2);
+  EXPECT_GE(cosine(r[0], n[0]), 0.9999);
+}
+
+TEST_F(EmbedderTest, BatchingDoesNotChangeTheResult) {
+  const std::string probe = "The quick brown fox jumps over the lazy dog.";
+  const auto alone = embedder().embed({probe});
+  std::vector<std::string> batch;
+  for (int i = 0; i < 40; ++i) {
+    switch (i % 4) {
+      case 0:
+        batch.push_back("Sentence number " + std::to_string(i) + " about the weather today.");
+        break;
+      case 1:
+        batch.push_back(long_text(5 + i * 3));
+        break;
+      case 2:
+        batch.push_back("Q" + std::to_string(i) + "?");
+        break;
+      default:
+        batch.push_back("Stock markets moved " + std::to_string(i) + "% after the central bank's decision.");
+    }
+  }
+  // In the first decode (32 sequences per decode by default) and in the second.
+  batch[5] = probe;
+  batch[37] = probe;
+  const auto all = embedder().embed(batch);
+  ASSERT_EQ(all.size(), 40u);
+  EXPECT_GE(cosine(alone[0], all[5]), 0.9999);
+  EXPECT_GE(cosine(alone[0], all[37]), 0.9999);
+  // Every other text also matches its own single embedding.
+  for (size_t i : {0u, 1u, 2u, 3u, 33u, 39u}) {
+    EXPECT_GE(cosine(embedder().embed({batch[i]})[0], all[i]), 0.9999) << batch[i];
+  }
+}
+
+TEST_F(EmbedderTest, SimilarSentencesScoreHigherThanUnrelatedOnes) {
+  const auto v =
+      embedder().embed({"A man is playing a guitar.", "Someone plays an acoustic guitar on stage.",
+                        "The central bank raised interest rates.", "How do I bake sourdough bread?"});
+  const double similar = cosine(v[0], v[1]);
+  EXPECT_GT(similar, 0.5);
+  EXPECT_GT(similar, cosine(v[0], v[2]) + 0.2);
+  EXPECT_GT(similar, cosine(v[0], v[3]) + 0.2);
+  EXPECT_GT(cosine(v[2], v[2]), 0.9999);
+}
+
+TEST_F(EmbedderTest, ClsPoolingDiffersFromMean) {
+  EmbedderOptions o;
+  o.pooling = Pooling::cls;
+  auto cls = Embedder::create(minilm(), o);
+  EXPECT_EQ(cls->pooling(), Pooling::cls);
+  const std::string text = "Each sentence is converted to a vector.";
+  const auto c = cls->embed({text});
+  const auto m = embedder().embed({text});
+  ASSERT_EQ(c[0].size(), 384u);
+  EXPECT_NEAR(norm(c[0]), 1.0, 1e-4);
+  EXPECT_LT(cosine(c[0], m[0]), 0.99);
+}
+
+TEST_F(EmbedderTest, TextLongerThanTheContextIsTruncated) {
+  ASSERT_LE(minilm()->metadata().context_length, 512);
+  // ~1200 and ~1800 words: both far past 512 tokens, identical in their first 512 tokens.
+  const auto v = embedder().embed({long_text(1200), long_text(1800), long_text(40)});
+  ASSERT_EQ(v.size(), 3u);
+  EXPECT_NEAR(norm(v[0]), 1.0, 1e-4);
+  EXPECT_GE(cosine(v[0], v[1]), 0.9999);  // only the first 512 tokens count
+  EXPECT_LT(cosine(v[0], v[2]), 0.9999);  // a short prefix is not the same text
+}
+
+TEST_F(EmbedderTest, EmptyTextIsInvalidArgument) {
+  EXPECT_THROW(embedder().embed({""}), InvalidArgumentError);
+  EXPECT_THROW(embedder().embed({"fine", ""}), InvalidArgumentError);
+  EXPECT_TRUE(embedder().embed({}).empty());
+}
+
+TEST_F(EmbedderTest, CancelledTokenThrowsCancelledError) {
+  auto cancel = CancelToken::create();
+  cancel.cancel();
+  EXPECT_THROW(embedder().embed({"Hello."}, cancel), CancelledError);
+  // The embedder stays usable.
+  EXPECT_EQ(embedder().embed({"Hello."}).size(), 1u);
+}
+
+TEST_F(EmbedderTest, LocalEmbeddingModelMatchesTheEmbedder) {
+  auto model = LocalEmbeddingModel::open("minilm");
+  EXPECT_EQ(model->id(), "local:minilm");
+  EXPECT_EQ(model->dimensions(), 384);
+  const std::string text = "Machine learning models run with llama.cpp.";
+  EXPECT_GE(cosine(model->embed({text})[0], embedder().embed({text})[0]), 0.9999);
+  llm::CallOptions options;
+  options.cancel = CancelToken::create();
+  options.cancel.cancel();
+  EXPECT_THROW(model->embed({text}, options), CancelledError);
+}
+
+}  // namespace
+}  // namespace alith::inference
