@@ -337,6 +337,8 @@ Speeds engine_speeds(const Options& o, const std::shared_ptr<const Model>& model
   EngineOptions eo;
   eo.sequences = 1;
   eo.context_per_sequence = std::max(1024, o.pp + 64);
+  eo.full_swa_cache =
+      false;  // llama-bench keeps only the sliding window for SWA layers; measure the same layout
   eo.threads = o.threads;
   auto e = Engine::create(model, eo);
   auto session = e->open_session();
