@@ -9,6 +9,7 @@
 #include "alith/core/config.h"
 #include "alith/core/http.h"
 #include "alith/core/json.h"
+#include "alith/inference/devices.h"
 #include "alith/inference/local_model.h"
 #include "commands.h"
 #include "models_pull.h"
@@ -72,6 +73,18 @@ int run_models(const ModelsOptions& options) {
                        {"description", e.description}});
   }
   out["catalog"] = catalog;
+  const auto system = inference::system_info();
+  Json devices = Json::array();
+  for (const auto& d : system.devices) {
+    devices.push_back({{"name", d.name}, {"description", d.description}, {"memory_total", d.memory_total}});
+  }
+  out["system"] = {{"devices", devices},
+                   {"physical_cores", system.physical_cores},
+                   {"logical_cores", system.logical_cores},
+                   {"ram_total", system.ram_total},
+                   {"cpu_features", system.cpu_features},
+                   {"default_threads", inference::default_threads()},
+                   {"default_gpu_layers", inference::default_gpu_layers()}};
   if (!options.base_url.empty()) out["served"] = served_models(options);
 
   if (options.json) {
@@ -92,6 +105,11 @@ int run_models(const ModelsOptions& options) {
     std::cout << "  " << c["ref"].get<std::string>() << " (" << c["kind"].get<std::string>() << ")"
               << (c["installed"].get<bool>() ? "" : " not installed") << "\n";
   }
+  std::cout << "inference devices:";
+  for (const auto& d : system.devices) std::cout << " " << d.name << " (" << d.description << ")";
+  std::cout << "\n  " << system.physical_cores << " physical cores, " << (system.ram_total >> 20)
+            << " MiB RAM; default threads " << inference::default_threads() << ", GPU layers "
+            << inference::default_gpu_layers() << "\n";
   if (out.contains("served")) {
     std::cout << "served by " << options.base_url << ":\n";
     for (const auto& id : out["served"]) std::cout << "  " << id.get<std::string>() << "\n";

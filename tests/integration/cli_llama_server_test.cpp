@@ -105,6 +105,15 @@ TEST(Cli, BenchPrintsLocalSpeeds) {
   EXPECT_GT(json.value()["decode_tokens_per_s"].get<double>(), 0.0);
 }
 
+TEST(Cli, ModelsPullKnowsTheCatalog) {
+  auto installed = run(std::string(ALITH_CLI_PATH) + " models pull gemma3-270m 2>&1");
+  EXPECT_EQ(installed.status, 0) << installed.out;
+  EXPECT_NE(installed.out.find("is installed"), std::string::npos) << installed.out;
+  auto unknown = run(std::string(ALITH_CLI_PATH) + " models pull no-such-model 2>&1");
+  EXPECT_EQ(unknown.status, 2) << unknown.out;
+  EXPECT_NE(unknown.out.find("gemma3-270m"), std::string::npos) << unknown.out;
+}
+
 TEST(Cli, MissingModelSaysWhatToDo) {
   auto home = std::filesystem::temp_directory_path() / "alith-empty-home";
   std::filesystem::create_directories(home);

@@ -99,20 +99,26 @@ TEST_F(OpenAIAgainstLlamaServer, StreamedDeltasAssembleToTheReply) {
 }
 
 TEST_F(OpenAIAgainstLlamaServer, RequiredToolChoiceYieldsAWellFormedCall) {
-  auto request = short_request("What is the weather in Paris?");
-  request.max_tokens = 64;
-  request.tools = {weather_tool()};
-  request.tool_choice = llm::ToolChoice::required_choice();
-  auto reply = model()->complete(request);
-  // llama-server's grammar makes every call well-formed; a small model may emit several, and the token limit
-  // may cut the last one short.
-  ASSERT_FALSE(reply.message.tool_calls.empty()) << reply.message.text();
-  for (const auto& call : complete_calls(reply)) {
-    EXPECT_EQ(call.name, "get_weather");
-    EXPECT_FALSE(call.id.empty());
-    ASSERT_TRUE(call.arguments.is_object()) << call.raw_arguments;
-    EXPECT_TRUE(call.arguments.contains("city"));
+  // llama-server's grammar makes every call well-formed, but under "required" it admits free text before the
+  // first call (llama.cpp v0.5.0; alith's in-process provider tightens that), and the 270M model sometimes
+  // rambles there until the token limit. So several questions are asked: calls must come, and every one must
+  // be well-formed. A small model may emit several calls, and the token limit may cut the last one short.
+  int replies_with_calls = 0;
+  for (const char* city : {"Paris", "Rome", "Oslo", "Lima"}) {
+    auto request = short_request(std::string("What is the weather in ") + city + "?");
+    request.max_tokens = 64;
+    request.tools = {weather_tool()};
+    request.tool_choice = llm::ToolChoice::required_choice();
+    auto reply = model()->complete(request);
+    if (!reply.message.tool_calls.empty()) ++replies_with_calls;
+    for (const auto& call : complete_calls(reply)) {
+      EXPECT_EQ(call.name, "get_weather");
+      EXPECT_FALSE(call.id.empty());
+      ASSERT_TRUE(call.arguments.is_object()) << call.raw_arguments;
+      EXPECT_TRUE(call.arguments.contains("city"));
+    }
   }
+  EXPECT_GE(replies_with_calls, 2);
 }
 
 TEST_F(OpenAIAgainstLlamaServer, StreamedToolCallIsAssembled) {
