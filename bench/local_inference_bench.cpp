@@ -17,12 +17,6 @@
 // --threads 1: llama.cpp's worker threads spin at barriers, and with other processes on the cores a 2-thread
 // decode can drop 10x or more for alith and llama.cpp alike, which buries any comparison in noise.
 
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -43,6 +37,7 @@
 #include "alith/inference/devices.h"
 #include "alith/inference/engine.h"
 #include "alith/inference/model.h"
+#include "support/llama_server.h"
 
 #ifndef ALITH_DEFAULT_LLAMA_BENCH
 #define ALITH_DEFAULT_LLAMA_BENCH ""
@@ -53,8 +48,6 @@
 #ifndef ALITH_DEFAULT_TEST_MODEL
 #define ALITH_DEFAULT_TEST_MODEL ""
 #endif
-
-extern char** environ;
 
 namespace {
 
@@ -132,85 +125,19 @@ std::string run_capture(const std::vector<std::string>& args) {
   return out;
 }
 
-int free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof(addr);
-  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    if (fd >= 0) ::close(fd);
-    throw std::runtime_error("cannot find a free port");
-  }
-  int port = ntohs(addr.sin_port);
-  ::close(fd);
-  return port;
-}
-
-// llama-server on 127.0.0.1, killed on destruction.
+// llama-server on 127.0.0.1 (the project's test peer), configured like the engine it is compared with: same
+// threads, flash attention off, the full sliding-window cache.
 class Server {
  public:
-  Server(const Options& o, int parallel, int context) {
-    port_ = free_port();
-    log_ = (std::filesystem::temp_directory_path() / ("alith-bench-server-" + std::to_string(port_) + ".log"))
-               .string();
-    std::vector<std::string> args = {o.llama_server,
-                                     "-m",
-                                     o.model,
-                                     "--host",
-                                     "127.0.0.1",
-                                     "--port",
-                                     std::to_string(port_),
-                                     "-c",
-                                     std::to_string(context),
-                                     "-np",
-                                     std::to_string(parallel),
-                                     "-t",
-                                     std::to_string(o.threads),
-                                     "-tb",
-                                     std::to_string(o.threads),
-                                     "-fa",
-                                     "off",
-                                     "--swa-full",
-                                     "--no-webui"};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                     0644);
-    posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-    int rc = posix_spawn(&pid_, args[0].c_str(), &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0) throw std::runtime_error("cannot start llama-server: " + std::string(strerror(rc)));
-    auto deadline = Clock::now() + std::chrono::seconds(120);
-    while (Clock::now() < deadline) {
-      int status = 0;
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        throw std::runtime_error("llama-server exited during start-up; see " + log_);
-      }
-      try {
-        http::Request health;
-        health.url = url("/health");
-        health.timeout = std::chrono::milliseconds(2000);
-        if (client_.send(health).status == 200) return;
-      } catch (const std::exception&) {
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    stop();
-    throw std::runtime_error("llama-server did not become healthy; see " + log_);
-  }
-  ~Server() { stop(); }
-  Server(const Server&) = delete;
-  Server& operator=(const Server&) = delete;
-
-  std::string url(const std::string& path) const {
-    return "http://127.0.0.1:" + std::to_string(port_) + path;
-  }
+  Server(const Options& o, int parallel, int context)
+      : server_(alith::testing::LlamaServerOptions{
+            .extra_args = {"-tb", std::to_string(o.threads), "-fa", "off", "--swa-full"},
+            .context = context,
+            .parallel = parallel,
+            .threads = o.threads,
+            .tool_template = false,
+            .binary = o.llama_server,
+            .model = o.model}) {}
 
   // POST /completion with a token prompt; returns the parsed reply.
   Json complete(const std::vector<Token>& prompt, int n_predict, bool cache_prompt) {
@@ -219,7 +146,7 @@ class Server {
         {"top_k", 1},       {"stream", false}};
     http::Request r;
     r.method = "POST";
-    r.url = url("/completion");
+    r.url = "http://127.0.0.1:" + std::to_string(server_.port()) + "/completion";
     r.headers = {{"Content-Type", "application/json"}};
     r.body = body.dump();
     auto resp = client_.send(r);
@@ -229,24 +156,8 @@ class Server {
   }
 
  private:
-  void stop() noexcept {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGTERM);
-    for (int i = 0; i < 50; ++i) {
-      if (::waitpid(pid_, nullptr, WNOHANG) == pid_) {
-        pid_ = -1;
-        return;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
-    pid_ = -1;
-  }
+  alith::testing::LlamaServer server_;
   http::Client client_;
-  pid_t pid_ = -1;
-  int port_ = 0;
-  std::string log_;
 };
 
 // ---------------------------------------------------------------------------------------------------------------

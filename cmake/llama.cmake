@@ -42,3 +42,8 @@ if(EXISTS "${ALITH_LLAMA_PREFIX}/llama.cpp.version")
   set(ALITH_LLAMA_VERSION "${_tag} (${_commit})")
 endif()
 message(STATUS "llama.cpp ${ALITH_LLAMA_VERSION} from ${ALITH_LLAMA_PREFIX}")
+
+# The chat model tests and benchmarks run on (scripts/setup installs it into the model cache).
+if(NOT ALITH_TEST_MODEL)
+  set(ALITH_TEST_MODEL "${_alith_cache}/models/gemma-3-270m-q4_k_m.gguf")
+endif()

@@ -11,7 +11,7 @@
 #include "alith/agent/builtin_tools.h"
 #include "alith/agent/tool.h"
 #include "alith/llm/openai.h"
-#include "llama_server.h"
+#include "support/llama_server.h"
 
 namespace alith {
 namespace {

@@ -11,7 +11,7 @@
 #include <string>
 
 #include "alith/core/json.h"
-#include "llama_server.h"
+#include "support/llama_server.h"
 
 namespace alith {
 namespace {

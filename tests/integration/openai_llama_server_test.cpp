@@ -7,7 +7,7 @@
 #include <memory>
 
 #include "alith/llm/openai.h"
-#include "llama_server.h"
+#include "support/llama_server.h"
 
 namespace alith {
 namespace {
@@ -163,7 +163,10 @@ TEST_F(OpenAIAgainstLlamaServer, UnknownModelIdIsPassedThrough) {
 }
 
 TEST(OpenAIEmbeddingsAgainstLlamaServer, EmbedsABatch) {
-  testing::LlamaServer server({.extra_args = {"--embeddings", "--pooling", "mean"}, .tool_template = false});
+  testing::LlamaServerOptions options;
+  options.extra_args = {"--embeddings", "--pooling", "mean"};
+  options.tool_template = false;
+  testing::LlamaServer server(options);
   llm::OpenAIOptions o;
   o.base_url = server.base_url();
   o.model = "gemma-3-270m";

@@ -59,8 +59,10 @@ std::string tail_of(const std::string& path) {
 }  // namespace
 
 LlamaServer::LlamaServer(LlamaServerOptions options) {
-  std::string binary = env_or("ALITH_LLAMA_SERVER", ALITH_DEFAULT_LLAMA_SERVER);
-  std::string model = env_or("ALITH_TEST_MODEL", ALITH_DEFAULT_TEST_MODEL);
+  const std::string binary =
+      !options.binary.empty() ? options.binary : env_or("ALITH_LLAMA_SERVER", ALITH_DEFAULT_LLAMA_SERVER);
+  const std::string model =
+      !options.model.empty() ? options.model : env_or("ALITH_TEST_MODEL", ALITH_DEFAULT_TEST_MODEL);
   if (binary.empty() || !std::filesystem::exists(binary)) {
     throw std::runtime_error("llama-server not found at '" + binary +
                              "': run scripts/setup (or set ALITH_LLAMA_SERVER)");
@@ -85,7 +87,7 @@ LlamaServer::LlamaServer(LlamaServerOptions options) {
                                    "-np",
                                    std::to_string(options.parallel),
                                    "-t",
-                                   "2",
+                                   std::to_string(options.threads),
                                    "--jinja",
                                    "--no-webui"};
   if (options.tool_template) {
