@@ -1,7 +1,6 @@
 // `alith models`: what models this machine can use: configured providers, the default model, model files in
 // the local cache, and (with --base-url) the models an OpenAI-compatible server serves.
 
-#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -22,12 +21,6 @@ struct ModelsOptions {
   std::string api_key;
   bool json = false;
 };
-
-std::filesystem::path model_cache() {
-  if (const char* dir = std::getenv("ALITH_CACHE_DIR")) return std::filesystem::path(dir) / "models";
-  const char* home = std::getenv("HOME");
-  return std::filesystem::path(home ? home : ".") / ".cache" / "alith" / "models";
-}
 
 Json served_models(const ModelsOptions& options) {
   http::Client client;
@@ -59,7 +52,7 @@ int run_models(const ModelsOptions& options) {
   out["providers"] = providers;
   Json local = Json::array();
   std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(model_cache(), ec)) {
+  for (const auto& entry : std::filesystem::directory_iterator(inference::model_cache_dir(), ec)) {
     if (entry.path().extension() == ".gguf") local.push_back(entry.path().string());
   }
   out["local_files"] = local;
@@ -97,8 +90,8 @@ int run_models(const ModelsOptions& options) {
     std::cout << "  " << p["name"].get<std::string>() << " (" << p["type"].get<std::string>() << ")"
               << (p["has_key"].get<bool>() ? "" : " no key") << "\n";
   }
-  std::cout << "local model files (" << model_cache().string() << "):" << (local.empty() ? " none" : "")
-            << "\n";
+  std::cout << "local model files (" << inference::model_cache_dir().string()
+            << "):" << (local.empty() ? " none" : "") << "\n";
   for (const auto& f : local) std::cout << "  " << f.get<std::string>() << "\n";
   std::cout << "local models by name (alith models pull NAME installs one):\n";
   for (const auto& c : catalog) {

@@ -1,6 +1,6 @@
 #include "alith/inference/embedder.h"
 
-#include <llama.h>
+#include <llama-cpp.h>
 
 #include <cmath>
 #include <mutex>
@@ -13,10 +13,6 @@
 namespace alith::inference {
 
 namespace {
-
-struct ContextDeleter {
-  void operator()(llama_context* ctx) const noexcept { llama_free(ctx); }
-};
 
 enum llama_pooling_type to_llama(Pooling p) {
   switch (p) {
@@ -141,7 +137,7 @@ class Embedder::Impl {
   std::shared_ptr<const Model> model_;
   EmbedderOptions options_;
   const llama_vocab* vocab_ = nullptr;
-  std::unique_ptr<llama_context, ContextDeleter> ctx_;
+  llama_context_ptr ctx_;  // llama-cpp.h: frees with llama_free
   std::mutex mutex_;
   Pooling pooling_ = Pooling::mean;
   int dims_ = 0;

@@ -1,6 +1,6 @@
 #include "alith/inference/engine.h"
 
-#include <llama.h>
+#include <llama-cpp.h>
 
 #include <algorithm>
 #include <cmath>
@@ -58,9 +58,6 @@ Constraint Constraint::from_json_schema(const std::string& schema_json) {
 
 namespace {
 
-struct ContextDeleter {
-  void operator()(llama_context* ctx) const noexcept { llama_free(ctx); }
-};
 struct SamplerDeleter {
   void operator()(common_sampler* s) const noexcept { common_sampler_free(s); }
 };
@@ -653,7 +650,7 @@ class Engine::Impl {
   const llama_vocab* vocab_ = nullptr;
   int n_vocab_ = 0;
   std::vector<llama_token> eog_tokens_;
-  std::unique_ptr<llama_context, ContextDeleter> ctx_;
+  llama_context_ptr ctx_;  // llama-cpp.h: frees with llama_free
   std::unique_ptr<BatchOwner> batch_;
 
   std::mutex ctx_mutex_;      // the context and the slots' caches: the worker's step, or a session operation
