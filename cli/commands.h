@@ -15,5 +15,7 @@ Command add_models(CLI::App& app);
 Command add_convert(CLI::App& app);
 Command add_bench(CLI::App& app);
 Command add_embed(CLI::App& app);
+Command add_index(CLI::App& app);
+Command add_query(CLI::App& app);
 
 }  // namespace alith::cli

@@ -24,6 +24,8 @@ int main(int argc, char** argv) {
   add(alith::cli::add_convert);
   add(alith::cli::add_bench);
   add(alith::cli::add_embed);
+  add(alith::cli::add_index);
+  add(alith::cli::add_query);
 
   try {
     app.parse(argc, argv);

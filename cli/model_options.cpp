@@ -57,8 +57,9 @@ std::shared_ptr<llm::ChatModel> ModelOptions::make_model(const Config& config) c
   return llm::make_chat_model(ref, config);
 }
 
-std::shared_ptr<agent::Agent> ModelOptions::make_agent(const Config& config,
-                                                       std::shared_ptr<agent::Memory> memory) const {
+std::shared_ptr<agent::Agent> ModelOptions::make_agent(
+    const Config& config, std::shared_ptr<agent::Memory> memory,
+    const std::vector<std::shared_ptr<agent::Tool>>& extra_tools) const {
   agent::BuiltinToolOptions tool_options;
   tool_options.allow_network = allow_network;
   tool_options.sandbox_dir = sandbox;
@@ -66,6 +67,7 @@ std::shared_ptr<agent::Agent> ModelOptions::make_agent(const Config& config,
   builder.name("alith").model(make_model(config)).max_steps(max_steps);
   if (!system.empty()) builder.preamble(system);
   for (const auto& name : tools) builder.tool(agent::builtin_tool(name, tool_options));
+  builder.tools(extra_tools);
   if (memory) builder.memory(std::move(memory));
   llm::Sampling sampling;
   sampling.temperature = temperature;

@@ -30,8 +30,10 @@ struct ModelOptions {
   void add_to(CLI::App& app);
   // Builds the model; ConfigError says what to configure when something is missing.
   std::shared_ptr<llm::ChatModel> make_model(const Config& config) const;
-  // An agent over that model with the requested built-in tools.
-  std::shared_ptr<agent::Agent> make_agent(const Config& config, std::shared_ptr<agent::Memory> memory) const;
+  // An agent over that model with the requested built-in tools and any extra ones.
+  std::shared_ptr<agent::Agent> make_agent(
+      const Config& config, std::shared_ptr<agent::Memory> memory,
+      const std::vector<std::shared_ptr<agent::Tool>>& extra_tools = {}) const;
 };
 
 }  // namespace alith::cli

@@ -1,6 +1,7 @@
 #include <cstdlib>
 
 #include "alith/core/error.h"
+#include "alith/core/paths.h"
 #include "alith/inference/local_model.h"
 #include "templates.h"
 
@@ -27,10 +28,7 @@ const CatalogEntry* find_in_catalog(std::string_view name) {
 }
 
 std::filesystem::path model_cache_dir() {
-  if (const char* dir = std::getenv("ALITH_CACHE_DIR"); dir && *dir)
-    return std::filesystem::path(dir) / "models";
-  const char* home = std::getenv("HOME");
-  return std::filesystem::path(home && *home ? home : ".") / ".cache" / "alith" / "models";
+  return cache_dir() / "models";
 }
 
 std::filesystem::path resolve_model_path(std::string_view name_or_path) {

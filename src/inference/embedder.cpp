@@ -137,6 +137,12 @@ class Embedder::Impl {
   std::shared_ptr<const Model> model_;
   EmbedderOptions options_;
   const llama_vocab* vocab_ = nullptr;
+  size_t count_tokens(std::string_view text) const {
+    // Without the special tokens the model adds ([CLS]/[SEP]): a chunker sizes the text itself.
+    const auto n = llama_tokenize(vocab_, text.data(), static_cast<int32_t>(text.size()), nullptr, 0, false, false);
+    return static_cast<size_t>(n < 0 ? -n : n);
+  }
+
   llama_context_ptr ctx_;  // llama-cpp.h: frees with llama_free
   std::mutex mutex_;
   Pooling pooling_ = Pooling::mean;
@@ -155,6 +161,13 @@ std::unique_ptr<Embedder> Embedder::create(std::shared_ptr<const Model> model,
 std::vector<std::vector<float>> Embedder::embed(const std::vector<std::string>& texts,
                                                 const CancelToken& cancel) {
   return impl_->embed(texts, cancel);
+}
+size_t Embedder::count_tokens(std::string_view text) const {
+  return impl_->count_tokens(text);
+}
+size_t Embedder::max_text_tokens() const noexcept {
+  // Two of them go to the special tokens the model wraps a text in.
+  return static_cast<size_t>(std::max(1, impl_->max_text_tokens_ - 2));
 }
 int Embedder::dimensions() const noexcept {
   return impl_->dims_;

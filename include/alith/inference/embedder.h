@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "alith/core/cancel.h"
@@ -33,6 +34,11 @@ class Embedder {
   // One vector per text, in order. Errors: CancelledError, InvalidArgumentError (an empty text).
   std::vector<std::vector<float>> embed(const std::vector<std::string>& texts,
                                         const CancelToken& cancel = {});
+  // Tokens of text in the model's vocabulary, without the special tokens the model adds. Thread-safe and
+  // lock-free (tokenizing reads only the vocabulary).
+  size_t count_tokens(std::string_view text) const;
+  // The longest text (in count_tokens tokens) that is embedded whole; longer texts are truncated.
+  size_t max_text_tokens() const noexcept;
   int dimensions() const noexcept;
   Pooling pooling() const noexcept;  // resolved
 

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "alith/core/cancel.h"
@@ -68,6 +69,11 @@ class EmbeddingModel {
   virtual std::vector<std::vector<float>> embed(const std::vector<std::string>& inputs,
                                                 const CallOptions& options = {}) = 0;
   virtual std::string id() const = 0;
+  // Tokens of text in the model's own tokenizer, where the provider knows it (local models do; hosted APIs
+  // do not say). Chunkers size their chunks with it.
+  virtual std::optional<size_t> count_tokens(std::string_view /*text*/) const { return std::nullopt; }
+  // The longest input embedded whole, in count_tokens tokens, where known.
+  virtual std::optional<size_t> max_input_tokens() const { return std::nullopt; }
 };
 
 }  // namespace alith::llm
