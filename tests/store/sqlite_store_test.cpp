@@ -333,6 +333,18 @@ TEST(SqliteStore, StaleOrDamagedIndexFilesAreRebuilt) {
       << "ALITHANN but not really a header at all";
   reopen_and_check(false);
   reopen_and_check(true);
+
+  // A new database in place of a deleted one, with the same history (so the same generation and count): the
+  // index files left behind belong to another collection and must not be used.
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+  {
+    auto store = open_sqlite_store(path, collection("docs"), ann_options());
+    store->upsert(records_of(vectors));
+    std::vector<Record> one = {rec("extra", std::vector<float>(8, 1.0f))};
+    store->upsert(one);
+  }
+  EXPECT_TRUE(std::filesystem::exists(index));
+  reopen_and_check(false);
 }
 
 TEST(SqliteStore, FilteredAnnSearch) {

@@ -21,7 +21,7 @@ namespace fs = std::filesystem;
 using Hnsw = hnswlib::HierarchicalNSW<float>;
 
 constexpr char kMagic[8] = {'A', 'L', 'I', 'T', 'H', 'A', 'N', 'N'};
-constexpr uint32_t kVersion = 1;
+constexpr uint32_t kVersion = 2;
 
 // FILE.meta: a fixed-size little header (native byte order: the index file itself is native too).
 struct Meta {
@@ -29,6 +29,7 @@ struct Meta {
   uint32_t version;
   uint32_t metric;
   uint64_t dimensions;
+  uint64_t identity;
   uint64_t generation;
   uint64_t file_size;
   uint64_t checksum;
@@ -178,7 +179,7 @@ size_t AnnIndex::deleted() const {
   return impl_->graph->num_deleted_;
 }
 
-void AnnIndex::save(const std::string& file, uint64_t generation) const {
+void AnnIndex::save(const std::string& file, AnnStamp stamp) const {
   const std::string tmp = file + ".tmp";
   const std::string meta_file = file + ".meta";
   const std::string meta_tmp = meta_file + ".tmp";
@@ -200,7 +201,8 @@ void AnnIndex::save(const std::string& file, uint64_t generation) const {
   meta.version = kVersion;
   meta.metric = static_cast<uint32_t>(impl_->metric);
   meta.dimensions = impl_->dimensions;
-  meta.generation = generation;
+  meta.identity = stamp.identity;
+  meta.generation = stamp.generation;
   meta.file_size = size;
   meta.checksum = *sum;
   {
@@ -216,7 +218,7 @@ void AnnIndex::save(const std::string& file, uint64_t generation) const {
 }
 
 std::unique_ptr<AnnIndex> AnnIndex::load(const std::string& file, Metric metric, size_t dimensions,
-                                         uint64_t generation) {
+                                         AnnStamp stamp) {
   Meta meta{};
   {
     std::ifstream in(file + ".meta", std::ios::binary);
@@ -226,7 +228,7 @@ std::unique_ptr<AnnIndex> AnnIndex::load(const std::string& file, Metric metric,
   }
   if (std::memcmp(meta.magic, kMagic, sizeof kMagic) != 0 || meta.version != kVersion ||
       meta.metric != static_cast<uint32_t>(metric) || meta.dimensions != dimensions ||
-      meta.generation != generation)
+      meta.identity != stamp.identity || meta.generation != stamp.generation)
     return nullptr;
   std::error_code ec;
   if (fs::file_size(file, ec) != meta.file_size || ec) return nullptr;

@@ -4,10 +4,12 @@
 // see docs/store-ann-index.md), keyed by the SQLite rowid of each record. SQLite stays the source of truth;
 // the index is a cache that is saved beside the database and thrown away whenever it might disagree with it.
 //
-// On disk: FILE (hnswlib's own format) and FILE.meta, a small header recording the collection's write
-// generation the graph reflects, its dimensions and metric, and the size and a checksum of FILE. Both are
-// written to temporary files and renamed, so a crash leaves either the old pair, the new pair, or a pair
-// whose checksum disagrees; load() refuses anything but a complete, current pair.
+// On disk: FILE (hnswlib's own format) and FILE.meta, a small header recording which collection (a random
+// identity drawn when the collection was created, so a file left over from a deleted database never passes
+// for a new one) and which write generation of it the graph reflects, its dimensions and metric, and the size
+// and a checksum of FILE. Both are written to temporary files and renamed, so a crash leaves either the old
+// pair, the new pair, or a pair whose checksum disagrees; load() refuses anything but a complete, current
+// pair.
 //
 // Not thread-safe: the store serialises access.
 
@@ -22,6 +24,13 @@
 #include "alith/store/vector_store.h"
 
 namespace alith::store::sqlite {
+
+// What an index file must match to be used: the collection's identity and write generation.
+struct AnnStamp {
+  uint64_t identity = 0;
+  uint64_t generation = 0;
+  bool operator==(const AnnStamp&) const = default;
+};
 
 struct AnnParams {
   size_t m = 16;
@@ -40,10 +49,10 @@ class AnnIndex {
                                          const std::vector<std::pair<int64_t, std::vector<float>>>& items,
                                          size_t threads);
 
-  // Loads FILE when FILE.meta says it reflects `generation` with these dimensions and metric and the checksum
-  // holds; nullptr otherwise (missing, stale, torn or corrupted: the caller rebuilds).
+  // Loads FILE when FILE.meta carries this stamp, dimensions and metric and the checksum holds; nullptr
+  // otherwise (missing, stale, foreign, torn or corrupted: the caller rebuilds).
   static std::unique_ptr<AnnIndex> load(const std::string& file, Metric metric, size_t dimensions,
-                                        uint64_t generation);
+                                        AnnStamp stamp);
 
   // Inserts or replaces the vector of a label.
   void add(int64_t label, std::span<const float> vector);
@@ -58,7 +67,7 @@ class AnnIndex {
   size_t deleted() const;  // deleted labels still occupying graph nodes
 
   // Writes FILE and FILE.meta atomically (temporary files, then rename). IoError on failure.
-  void save(const std::string& file, uint64_t generation) const;
+  void save(const std::string& file, AnnStamp stamp) const;
 
  private:
   struct Impl;

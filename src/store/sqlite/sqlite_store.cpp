@@ -5,6 +5,7 @@
 #include <cstring>
 #include <mutex>
 #include <queue>
+#include <random>
 #include <thread>
 
 #include "alith/core/error.h"
@@ -31,6 +32,7 @@ CREATE TABLE IF NOT EXISTS alith_collections(
   dimensions INTEGER NOT NULL DEFAULT 0,
   metric TEXT NOT NULL,
   embedding_model TEXT NOT NULL DEFAULT '',
+  identity INTEGER NOT NULL,
   generation INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS alith_records(
   rid INTEGER PRIMARY KEY,
@@ -68,6 +70,13 @@ std::string file_safe(std::string_view name) {
     }
   }
   return out;
+}
+
+// 63 random bits (SQLite integers are signed): tells this collection's index files from a deleted one's.
+uint64_t random_identity() {
+  std::random_device device;
+  std::mt19937_64 rng((static_cast<uint64_t>(device()) << 32) ^ device());
+  return rng() >> 1;
 }
 
 std::span<const std::byte> as_blob(std::span<const float> v) {
@@ -114,7 +123,8 @@ class Store final : public SqliteStore {
     }
     Transaction txn(db_);
     auto find = db_.prepare(
-        "SELECT id, dimensions, metric, embedding_model, generation FROM alith_collections WHERE name = ?");
+        "SELECT id, dimensions, metric, embedding_model, generation, identity FROM alith_collections WHERE "
+        "name = ?");
     find.bind(1, std::string_view(options.collection));
     if (find.step()) {
       collection_ = find.column_int(0);
@@ -122,6 +132,7 @@ class Store final : public SqliteStore {
       metric_ = metric_from_string(find.column_text(2));
       const std::string model = find.column_text(3);
       generation_ = static_cast<uint64_t>(find.column_int(4));
+      identity_ = static_cast<uint64_t>(find.column_int(5));
       if (!options.embedding_model.empty() && !model.empty() && model != options.embedding_model)
         throw InvalidArgumentError("collection '" + options.collection + "' in " + path +
                                    " holds embeddings of '" + model + "', not '" + options.embedding_model +
@@ -132,11 +143,13 @@ class Store final : public SqliteStore {
       }
     } else {
       metric_ = options.metric;
-      auto create =
-          db_.prepare("INSERT INTO alith_collections(name, metric, embedding_model) VALUES (?, ?, ?)");
+      identity_ = random_identity();
+      auto create = db_.prepare(
+          "INSERT INTO alith_collections(name, metric, embedding_model, identity) VALUES (?, ?, ?, ?)");
       create.bind(1, std::string_view(options.collection))
           .bind(2, to_string(metric_))
           .bind(3, std::string_view(options.embedding_model))
+          .bind(4, static_cast<int64_t>(identity_))
           .run();
       collection_ = sqlite3_last_insert_rowid(db_.handle());
     }
@@ -356,11 +369,12 @@ class Store final : public SqliteStore {
  private:
   // Picks up writes by other connections: a changed generation invalidates the cached count and the index.
   void refresh_locked() {
-    auto q = db_.prepare("SELECT generation, dimensions FROM alith_collections WHERE id = ?");
+    auto& q = cached(state_stmt_, "SELECT generation, dimensions FROM alith_collections WHERE id = ?");
     q.bind(1, collection_);
     if (!q.step()) throw IoError("sqlite store: collection vanished from " + path_);
     const auto generation = static_cast<uint64_t>(q.column_int(0));
     dims_ = static_cast<size_t>(q.column_int(1));
+    q.reset();  // a statement left mid-result would hold its read transaction open
     if (generation != generation_) {
       generation_ = generation;
       count_.reset();
@@ -408,7 +422,7 @@ class Store final : public SqliteStore {
     if (index_current_locked()) return;
     index_.reset();
     if (!index_file_.empty()) {
-      auto loaded = AnnIndex::load(index_file_, metric_, dims_, generation_);
+      auto loaded = AnnIndex::load(index_file_, metric_, dims_, {identity_, generation_});
       if (loaded && loaded->live() == live_count_locked()) {
         index_ = std::move(loaded);
         index_generation_ = generation_;
@@ -447,7 +461,7 @@ class Store final : public SqliteStore {
 
   void save_index_locked() {
     if (index_file_.empty() || !index_current_locked() || unsaved_ == 0) return;
-    index_->save(index_file_, index_generation_);
+    index_->save(index_file_, {identity_, index_generation_});
     unsaved_ = 0;
   }
 
@@ -484,7 +498,7 @@ class Store final : public SqliteStore {
   std::vector<Hit> materialize_locked(std::span<const float> query,
                                       const std::vector<std::pair<int64_t, float>>& candidates, size_t k,
                                       const Filter* filter) {
-    auto row = db_.prepare("SELECT id, text, metadata, vector FROM alith_records WHERE rid = ?");
+    auto& row = cached(row_stmt_, "SELECT id, text, metadata, vector FROM alith_records WHERE rid = ?");
     const sqlite::Scorer scorer(metric_, query);
     std::vector<Hit> hits;
     for (const auto& [rid, distance] : candidates) {
@@ -499,8 +513,16 @@ class Store final : public SqliteStore {
       hits.push_back(
           {row.column_text(0), scorer.score(blob.data()), row.column_text(1), std::move(metadata)});
     }
+    row.reset();
     sort_hits(hits);
     return hits;
+  }
+
+  // Hot statements are prepared once; the cache lives as long as the connection (declared after db_).
+  Statement& cached(std::optional<Statement>& slot, std::string_view sql) {
+    if (!slot) slot.emplace(db_.prepare(sql));
+    slot->reset();
+    return *slot;
   }
 
   std::string path_;
@@ -511,6 +533,7 @@ class Store final : public SqliteStore {
   int64_t collection_ = 0;
   Metric metric_ = Metric::cosine;
   size_t dims_ = 0;
+  uint64_t identity_ = 0;        // random, drawn when the collection was created
   uint64_t generation_ = 0;      // the collection's generation as last seen in SQLite
   std::optional<size_t> count_;  // records in the collection at generation_, when known
   std::unique_ptr<AnnIndex> index_;
@@ -518,6 +541,8 @@ class Store final : public SqliteStore {
   size_t unsaved_ = 0;             // changes to the index since its file was written
   bool loaded_from_file_ = false;
   size_t rebuilds_ = 0;
+  std::optional<Statement> state_stmt_;
+  std::optional<Statement> row_stmt_;
 };
 
 }  // namespace
