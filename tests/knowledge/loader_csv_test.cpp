@@ -106,6 +106,11 @@ TEST(CsvLoader, EmptyLinesAreSkippedAndEmptyInputHasNoRows) {
   EXPECT_TRUE(csv("").empty());
   EXPECT_TRUE(csv("only,header\n").empty());
   EXPECT_EQ(csv("a,b\n1,\n")[0].text, "a: 1\nb: ");  // a trailing delimiter is an empty last field
+  // ... also at the very end of the input, where the row's line span must still be set (found by the fuzzer).
+  const auto last = csv("a,b\n1,2\n\"x\ny\",");
+  ASSERT_EQ(last.size(), 2u);
+  EXPECT_EQ(last[1].metadata["line"], 3);
+  EXPECT_EQ(last[1].metadata["line_end"], 4);
 }
 
 TEST(CsvLoader, UnterminatedQuoteNamesItsLine) {

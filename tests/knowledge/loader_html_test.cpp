@@ -90,12 +90,24 @@ TEST(HtmlLoader, BinaryJunkIsAParseError) {
   EXPECT_THROW((void)load_bytes(junk, "html", "junk.html"), ParseError);
 }
 
-TEST(HtmlLoader, DeepNestingDoesNotOverflowTheStack) {
+TEST(HtmlLoader, DeepNestingLoadsUpToALimitAndIsRefusedBeyond) {
   std::string deep;
-  for (int i = 0; i < 5000; ++i) deep += "<div><span>";
+  for (int i = 0; i < 500; ++i) deep += "<div><span>";
   deep += "bottom";
-  const Document d = html(deep);
-  EXPECT_EQ(d.text, "bottom");
+  EXPECT_EQ(html(deep).text, "bottom");
+  // Implied and void elements do not count: a long list of unclosed items is flat.
+  std::string flat = "<ul>";
+  for (int i = 0; i < 5000; ++i) flat += "<li>item<br><img src=x>";
+  EXPECT_NO_THROW((void)html(flat));
+  // Nor do tags inside scripts and comments.
+  EXPECT_NO_THROW((void)html("<script>" + std::string(3000, '<') + "div>" + "</script><!--" + deep + deep +
+                             deep + "--><p>ok"));
+  try {
+    (void)html(deep + deep + deep);
+    FAIL() << "no error";
+  } catch (const ParseError& e) {
+    EXPECT_NE(std::string(e.what()).find("nested deeper"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

@@ -42,6 +42,7 @@ class CsvReader {
         ++pos_;
         if (pos_ >= text_.size()) {  // "a,b," at the very end: one more empty field
           record.fields.emplace_back();
+          record.line_end = line_;
           break;
         }
         continue;

@@ -3,6 +3,7 @@
 #include <gumbo.h>
 
 #include <algorithm>
+#include <cctype>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,6 +27,78 @@ bool is_html(const GumboNode* node, GumboTag tag) {
 const char* attribute(const GumboNode* node, const char* name) {
   const GumboAttribute* a = gumbo_get_attribute(&node->v.element.attributes, name);
   return a ? a->value : nullptr;
+}
+
+// gumbo's tree builder scans the stack of open elements for many start tags, so its time grows with the
+// square of the nesting depth (20000 nested <div>s take half a second, 40000 several). Browsers stop nesting
+// at a few hundred levels; a page deeper than this is refused before gumbo sees it.
+constexpr size_t kMaxHtmlDepth = 1024;
+
+bool is_name_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == ':';
+}
+
+std::string tag_name(std::string_view html, size_t at) {
+  std::string name;
+  while (at < html.size() && is_name_char(html[at]) && name.size() < 32)
+    name += static_cast<char>(std::tolower(static_cast<unsigned char>(html[at++])));
+  return name;
+}
+
+// Where "</name" next occurs (any case), or npos.
+size_t find_end_tag(std::string_view html, std::string_view name, size_t from) {
+  for (size_t at = html.find("</", from); at != std::string_view::npos; at = html.find("</", at + 2)) {
+    if (tag_name(html, at + 2) == name) return at;
+  }
+  return std::string_view::npos;
+}
+
+// Elements that never nest (void) or whose end tag the parser implies: they do not deepen a real tree.
+bool keeps_depth(const std::string& name) {
+  static constexpr std::string_view kFlat[] = {
+      "area",    "base",     "br",     "col",   "embed", "hr",    "img",   "input", "link",
+      "meta",    "param",    "source", "track", "wbr",   "p",     "li",    "dt",    "dd",
+      "option",  "optgroup", "tr",     "td",    "th",    "thead", "tbody", "tfoot", "colgroup",
+      "caption", "rt",       "rp",     "html",  "head",  "body"};
+  for (std::string_view flat : kFlat)
+    if (name == flat) return true;
+  return false;
+}
+
+// An upper estimate of the element nesting depth, from the tags alone: start tags of elements that must be
+// closed open a level, their end tags close one; comments and the text of script, style and the like are
+// skipped.
+size_t estimated_depth(std::string_view html) {
+  size_t depth = 0, deepest = 0;
+  for (size_t at = html.find('<'); at != std::string_view::npos; at = html.find('<', at + 1)) {
+    if (html.substr(at, 4) == "<!--") {
+      const size_t end = html.find("-->", at + 4);
+      if (end == std::string_view::npos) break;
+      at = end + 2;
+      continue;
+    }
+    const bool closing = at + 1 < html.size() && html[at + 1] == '/';
+    const std::string name = tag_name(html, at + (closing ? 2 : 1));
+    if (name.empty() || !std::isalpha(static_cast<unsigned char>(name[0]))) continue;
+    if (closing) {
+      if (!keeps_depth(name) && depth > 0) --depth;
+      continue;
+    }
+    const size_t close = html.find('>', at);
+    if (close == std::string_view::npos) break;
+    if (name == "script" || name == "style" || name == "textarea" || name == "title" || name == "xmp" ||
+        name == "iframe" || name == "noembed" || name == "noframes") {
+      const size_t end = find_end_tag(html, name, close);
+      if (end == std::string_view::npos) break;
+      at = end;
+      continue;
+    }
+    if (name == "plaintext") break;
+    const bool self_closing = html[close - 1] == '/';
+    if (!self_closing && !keeps_depth(name)) deepest = std::max(deepest, ++depth);
+    at = close;
+  }
+  return deepest;
 }
 
 // Elements whose text is not the page's content: code, styling, navigation, chrome and controls.
@@ -303,6 +376,8 @@ std::string title_of(const GumboNode* document) {
 
 std::vector<Document> load_html(std::string_view bytes, const std::string& source) {
   const std::string html = decode_text(bytes, source);
+  if (estimated_depth(html) > kMaxHtmlDepth)
+    throw ParseError(source + ": HTML nested deeper than " + std::to_string(kMaxHtmlDepth) + " elements");
   GumboOptions options = kGumboDefaultOptions;
   options.max_errors = 0;  // parse errors are HTML's normal state; recording them only costs memory
   OutputPtr output(gumbo_parse_with_options(&options, html.data(), html.size()));

@@ -71,16 +71,21 @@ std::string decode_text(std::string_view bytes, const std::string& source) {
 std::string valid_utf8(std::string_view bytes) {
   std::string out;
   out.reserve(bytes.size());
+  size_t run = 0;  // start of the valid bytes not yet copied
   for (size_t i = 0; i < bytes.size();) {
-    const size_t n = utf8_sequence(bytes, i);
-    if (n == 0) {
-      out += "\xEF\xBF\xBD";
+    if (static_cast<unsigned char>(bytes[i]) < 0x80) {
       ++i;
-    } else {
-      out.append(bytes.substr(i, n));
-      i += n;
+      continue;
     }
+    const size_t n = utf8_sequence(bytes, i);
+    if (n > 0) {
+      i += n;
+      continue;
+    }
+    out.append(bytes.substr(run, i - run)).append("\xEF\xBF\xBD");
+    run = ++i;
   }
+  out.append(bytes.substr(run));
   return out;
 }
 
