@@ -172,6 +172,14 @@ TEST(RecursiveSplitter, SplitsAnOverlongWordOnCharacterBoundaries) {
   EXPECT_EQ(joined, word);
 }
 
+TEST(RecursiveSplitter, InvalidUtf8IsCutEveryFourBytes) {
+  // Found by chunker_fuzz: a run of continuation bytes has no character boundary, and one chunk took it all.
+  const auto d = doc(std::string("\0", 1) + std::string(25, '\x81'));
+  ChunkOptions options{
+      .max_tokens = 1, .overlap_tokens = 0, .count_tokens = [](std::string_view t) { return t.size(); }};
+  for (const auto& c : split_recursive(d, options)) EXPECT_LE(c.text.size(), 4u);
+}
+
 TEST(RecursiveSplitter, PagesComeFromPageStarts) {
   auto d = doc("page one text\n\fpage two text\n\fpage three text");
   d.page_starts = {0, d.text.find("page two"), d.text.find("page three")};

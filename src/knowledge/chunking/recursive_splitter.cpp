@@ -72,10 +72,14 @@ std::vector<size_t> cuts(std::string_view text, Range r, Level level, const Prot
           continue;
         }
         break;
-      case Level::character:
-        // UTF-8 boundaries: never inside a multi-byte character.
-        if (i > r.begin && (static_cast<unsigned char>(c) & 0xC0) != 0x80) out.push_back(i);
+      case Level::character: {
+        // UTF-8 boundaries: never inside a multi-byte character. Invalid input (a run of continuation bytes)
+        // is cut every four bytes, the longest a character can be.
+        const size_t previous = out.empty() ? r.begin : out.back();
+        if (i > r.begin && ((static_cast<unsigned char>(c) & 0xC0) != 0x80 || i - previous >= 4))
+          out.push_back(i);
         break;
+      }
     }
     ++i;
   }
@@ -121,21 +125,19 @@ class Splitter {
     atomize({begin, r.end}, next, out);
   }
 
-  // A word longer than max_tokens: as many whole characters per atom as fit.
+  // A word longer than max_tokens: as many whole characters per atom as fit (a single character that does not
+  // fit on its own is an atom anyway: nothing smaller exists).
   void pack_characters(Range r, std::vector<Piece>& out) const {
     auto points = cuts(text_, r, Level::character, keep_whole_);
     points.push_back(r.end);
     size_t begin = r.begin;
-    size_t last_fit = r.begin;
+    size_t previous = r.begin;  // the last boundary passed
     for (size_t cut : points) {
-      if (count({begin, cut}) <= options_.max_tokens) {
-        last_fit = cut;
-        continue;
+      if (previous > begin && count({begin, cut}) > options_.max_tokens) {
+        out.push_back({{begin, previous}, count({begin, previous})});
+        begin = previous;
       }
-      if (last_fit == begin) last_fit = cut;  // one character over the limit: nothing smaller exists
-      out.push_back({{begin, last_fit}, count({begin, last_fit})});
-      begin = last_fit;
-      if (count({begin, cut}) <= options_.max_tokens) last_fit = cut;
+      previous = cut;
     }
     if (begin < r.end) out.push_back({{begin, r.end}, count({begin, r.end})});
   }
