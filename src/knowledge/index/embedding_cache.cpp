@@ -1,30 +1,15 @@
 #include "alith/knowledge/embedding_cache.h"
 
-#include <openssl/evp.h>
-
 #include <array>
 #include <cstring>
 #include <map>
 
+#include "alith/core/digest.h"
 #include "alith/core/error.h"
 #include "alith/core/paths.h"
 #include "sqlite/sqlite_db.h"
 
 namespace alith::knowledge {
-namespace {
-
-std::array<std::byte, 32> sha256(std::string_view text) {
-  std::array<std::byte, 32> digest{};
-  unsigned int size = 0;
-  if (EVP_Digest(text.data(), text.size(), reinterpret_cast<unsigned char*>(digest.data()), &size,
-                 EVP_sha256(), nullptr) != 1) {
-    throw Error(ErrorCode::crypto, "SHA-256 failed");
-  }
-  return digest;
-}
-
-}  // namespace
-
 struct CachedEmbeddingModel::Db {
   explicit Db(const std::filesystem::path& file) : db(file.string()) {
     db.exec(
@@ -54,7 +39,7 @@ std::vector<std::vector<float>> CachedEmbeddingModel::embed(const std::vector<st
                                                             const llm::CallOptions& options) {
   const std::string model_id = model_->id();
   std::vector<std::vector<float>> out(inputs.size());
-  std::vector<std::array<std::byte, 32>> keys;
+  std::vector<Sha256Digest> keys;
   keys.reserve(inputs.size());
   for (const auto& text : inputs) keys.push_back(sha256(text));
 
@@ -80,7 +65,7 @@ std::vector<std::vector<float>> CachedEmbeddingModel::embed(const std::vector<st
   // The same text twice in one call is embedded once: later copies are filled from the first.
   std::vector<std::pair<size_t, size_t>> copies;  // (copy, original)
   {
-    std::map<std::array<std::byte, 32>, size_t> first;
+    std::map<Sha256Digest, size_t> first;
     std::vector<size_t> unique;
     for (size_t i : missing) {
       const auto [it, inserted] = first.emplace(keys[i], i);

@@ -1,10 +1,9 @@
 #include "alith/knowledge/indexer.h"
 
-#include <openssl/evp.h>
-
 #include <fstream>
 #include <memory>
 
+#include "alith/core/digest.h"
 #include "alith/core/error.h"
 #include "alith/llm/chat_model.h"
 
@@ -12,10 +11,6 @@ namespace alith::knowledge {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-struct DigestFree {
-  void operator()(EVP_MD_CTX* ctx) const noexcept { EVP_MD_CTX_free(ctx); }
-};
 
 Json span_json(const Span& s) {
   return {{"begin", s.begin},           {"end", s.end},
@@ -37,27 +32,7 @@ uint64_t size_of(const std::filesystem::path& p) {
 }  // namespace
 
 std::string file_sha256(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IoError("cannot read " + path.string());
-  std::unique_ptr<EVP_MD_CTX, DigestFree> ctx(EVP_MD_CTX_new());
-  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1)
-    throw Error(ErrorCode::crypto, "SHA-256");
-  std::vector<char> buffer(1 << 16);
-  while (in) {
-    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-    if (in.gcount() > 0) EVP_DigestUpdate(ctx.get(), buffer.data(), static_cast<size_t>(in.gcount()));
-  }
-  if (in.bad()) throw IoError("cannot read " + path.string());
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_DigestFinal_ex(ctx.get(), digest, &size);
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < size; ++i) {
-    out += hex[digest[i] >> 4];
-    out += hex[digest[i] & 15];
-  }
-  return out;
+  return to_hex(sha256_file(path));
 }
 
 Indexer::Indexer(store::VectorStore& store, llm::EmbeddingModel& model, IndexOptions options)
