@@ -53,8 +53,10 @@ int run_ask_from_store(const AskOptions& options, const std::string& question) {
                                  options.knowledge.retrieve_options());
   knowledge::AnswerOptions answer_options;
   if (!options.model.system.empty()) answer_options.instructions = options.model.system;
-  const auto answer =
+  auto answer =
       knowledge::answer_from_sources(*options.model.make_model(config), retriever, question, answer_options);
+  shorten_sources(answer.sources);
+  shorten_sources(answer.cited);
   if (options.json) {
     Json sources = Json::array();
     for (const auto& c : answer.sources) sources.push_back(c.to_json());

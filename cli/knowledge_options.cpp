@@ -1,5 +1,7 @@
 #include "knowledge_options.h"
 
+#include <filesystem>
+
 #include "alith/core/error.h"
 #include "alith/core/json.h"
 #include "alith/knowledge/embedding_cache.h"
@@ -46,6 +48,18 @@ knowledge::RetrieveOptions KnowledgeOptions::retrieve_options() const {
     options.filter = store::Filter::from_json(*spec);
   }
   return options;
+}
+
+void shorten_sources(std::vector<knowledge::Citation>& citations) {
+  std::error_code ec;
+  const auto cwd = std::filesystem::current_path(ec);
+  if (ec) return;
+  for (auto& c : citations) {
+    const std::filesystem::path source(c.source);
+    if (!source.is_absolute()) continue;
+    const auto relative = source.lexically_relative(cwd);
+    if (!relative.empty() && *relative.begin() != "..") c.source = relative.string();
+  }
 }
 
 }  // namespace alith::cli

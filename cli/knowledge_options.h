@@ -31,4 +31,7 @@ struct KnowledgeOptions {
   knowledge::RetrieveOptions retrieve_options() const;
 };
 
+// Stores keep absolute paths; show the ones under the working directory relative to it.
+void shorten_sources(std::vector<knowledge::Citation>& citations);
+
 }  // namespace alith::cli

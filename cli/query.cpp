@@ -39,7 +39,8 @@ int run_query(const QueryCommand& c) {
   auto model = c.knowledge.make_embedding_model(Config::load());
   auto store = c.knowledge.open_store(*model);
   knowledge::Retriever retriever(store, model, c.knowledge.retrieve_options());
-  const auto citations = retriever.retrieve(c.text);
+  auto citations = retriever.retrieve(c.text);
+  shorten_sources(citations);
   if (c.json) {
     Json out = Json::array();
     for (const auto& citation : citations) out.push_back(citation.to_json());
