@@ -1,11 +1,256 @@
-// Placeholder until the qdrant backend lands (replaced in this change series).
+// Qdrant over its HTTP API. One Qdrant collection per store collection, with a single unnamed vector
+// {size, distance: Cosine | Dot | Euclid}; the collection is created by the first upsert, when the dimension
+// is known. The embedding model is recorded in the collection's metadata (Qdrant >= 1.16). Writes wait for
+// the change to be applied (wait=true), so a read right after sees it.
+//
+// Qdrant normalises vectors of Cosine collections when they are stored, so get() returns them normalised.
+// Keyword search is not offered: Qdrant's full-text `match: {text}` filters without ranking.
+
+#include <cmath>
+#include <mutex>
+#include <utility>
+
 #include "alith/core/error.h"
+#include "alith/core/http.h"
 #include "backends.h"
+#include "qdrant/qdrant_translate.h"
 
 namespace alith::store {
+namespace {
 
-std::unique_ptr<VectorStore> open_qdrant_store(const std::string&, const StoreOptions&) {
-  throw UnsupportedError("the qdrant store is not built yet");
+constexpr const char* kModelKey = "alith_embedding_model";
+
+class QdrantStore final : public VectorStore {
+ public:
+  QdrantStore(std::string base_url, const StoreOptions& options)
+      : ref_("qdrant:" + base_url),
+        collection_(options.collection),
+        metric_(options.metric),
+        embedding_model_(options.embedding_model) {
+    while (!base_url.empty() && base_url.back() == '/') base_url.pop_back();
+    if (!base_url.starts_with("http://") && !base_url.starts_with("https://"))
+      throw InvalidArgumentError("qdrant store: expected qdrant:http://HOST:PORT, got '" + ref_ + "'");
+    if (collection_.empty()) throw InvalidArgumentError("qdrant store: empty collection name");
+    collection_url_ = base_url + "/collections/" + http::url_encode(collection_);
+    load_collection();
+  }
+
+  void upsert(std::span<const Record> records) override {
+    if (records.empty()) return;
+    const size_t dims = records.front().vector.size();
+    for (const auto& r : records) {
+      if (r.id.empty()) throw InvalidArgumentError("qdrant store: a record has an empty id");
+      if (r.vector.size() != dims || dims == 0)
+        throw InvalidArgumentError("qdrant store: record '" + r.id + "' has " +
+                                   std::to_string(r.vector.size()) + " dimensions, the others " +
+                                   std::to_string(dims));
+      for (float x : r.vector)
+        if (!std::isfinite(x))
+          throw InvalidArgumentError("qdrant store: record '" + r.id + "' has a non-finite value");
+    }
+    std::lock_guard lock(mutex_);
+    if (dimensions_ == 0) load_collection();
+    if (dimensions_ == 0) create_collection(dims);
+    if (dims != dimensions_)
+      throw InvalidArgumentError("qdrant store: vectors have " + std::to_string(dims) +
+                                 " dimensions, the collection " + std::to_string(dimensions_));
+    Json points = Json::array();
+    for (const auto& r : records) {
+      points.push_back({{"id", qdrant::point_id(r.id)},
+                        {"vector", r.vector},
+                        {"payload",
+                         {{"id", r.id},
+                          {"text", r.text},
+                          {"metadata", r.metadata.is_object() ? r.metadata : Json::object()}}}});
+    }
+    Json body = {{"points", points}};
+    call("PUT", collection_url_ + "/points?wait=true", &body);
+  }
+
+  size_t remove(std::span<const std::string> ids) override {
+    if (ids.empty()) return 0;
+    std::lock_guard lock(mutex_);
+    if (!ready()) return 0;
+    Json points = Json::array();
+    for (const auto& id : ids) points.push_back(qdrant::point_id(id));
+    // Qdrant's delete does not say how many points existed.
+    Json lookup = {{"ids", points}, {"with_payload", false}, {"with_vector", false}};
+    const Json found = call("POST", collection_url_ + "/points", &lookup)["result"];
+    if (!found.is_array() || found.empty()) return 0;
+    Json existing = Json::array();
+    for (const auto& p : found) existing.push_back(p["id"]);
+    Json body = {{"points", existing}};
+    call("POST", collection_url_ + "/points/delete?wait=true", &body);
+    return existing.size();
+  }
+
+  size_t remove_where(const Filter& filter) override {
+    if (filter.empty()) return 0;
+    std::lock_guard lock(mutex_);
+    if (!ready()) return 0;
+    const auto f = qdrant::to_qdrant_filter(filter);
+    if (!f) return 0;
+    const size_t n = count_locked(*f);
+    if (n == 0) return 0;
+    Json body = {{"filter", *f}};
+    call("POST", collection_url_ + "/points/delete?wait=true", &body);
+    return n;
+  }
+
+  std::optional<Record> get(std::string_view id) override {
+    std::lock_guard lock(mutex_);
+    if (!ready()) return std::nullopt;
+    Json body = {{"ids", {qdrant::point_id(id)}}, {"with_payload", true}, {"with_vector", true}};
+    const Json found = call("POST", collection_url_ + "/points", &body)["result"];
+    if (!found.is_array() || found.empty()) return std::nullopt;
+    const Json& p = found[0];
+    Record r;
+    r.id = std::string(id);
+    if (p.contains("vector") && p["vector"].is_array()) r.vector = p["vector"].get<std::vector<float>>();
+    read_payload(p, r.text, r.metadata);
+    return r;
+  }
+
+  size_t count(const Filter& filter) override {
+    std::lock_guard lock(mutex_);
+    if (!ready()) return 0;
+    const auto f = qdrant::to_qdrant_filter(filter);
+    return f ? count_locked(*f) : 0;
+  }
+
+  std::vector<Hit> search(std::span<const float> query, size_t k, const Filter& filter) override {
+    if (query.empty()) throw InvalidArgumentError("qdrant store: the query has an empty vector");
+    std::lock_guard lock(mutex_);
+    if (k == 0 || !ready()) return {};
+    if (query.size() != dimensions_)
+      throw InvalidArgumentError("qdrant store: the query has " + std::to_string(query.size()) +
+                                 " dimensions, the collection " + std::to_string(dimensions_));
+    const auto f = qdrant::to_qdrant_filter(filter);
+    if (!f) return {};
+    Json body = {
+        {"query", std::vector<float>(query.begin(), query.end())}, {"limit", k}, {"with_payload", true}};
+    if (!f->empty()) body["filter"] = *f;
+    const Json result = call("POST", collection_url_ + "/points/query", &body)["result"];
+    std::vector<Hit> hits;
+    if (!result.is_object() || !result.contains("points") || !result["points"].is_array()) return hits;
+    for (const auto& p : result["points"]) {
+      Hit h;
+      h.score = qdrant::score_of(metric_, p.value("score", 0.0));
+      if (p.contains("payload") && p["payload"].is_object()) h.id = p["payload"].value("id", "");
+      if (h.id.empty()) h.id = p["id"].is_string() ? p["id"].get<std::string>() : p["id"].dump();
+      read_payload(p, h.text, h.metadata);
+      hits.push_back(std::move(h));
+    }
+    return hits;
+  }
+
+  Metric metric() const override {
+    std::lock_guard lock(mutex_);
+    return metric_;
+  }
+  size_t dimensions() const override {
+    std::lock_guard lock(mutex_);
+    return dimensions_;
+  }
+  std::string ref() const override { return ref_; }
+
+ private:
+  static void read_payload(const Json& point, std::string& text, Json& metadata) {
+    if (!point.contains("payload") || !point["payload"].is_object()) return;
+    const Json& payload = point["payload"];
+    text = payload.value("text", "");
+    if (payload.contains("metadata") && payload["metadata"].is_object()) metadata = payload["metadata"];
+  }
+
+  // Reads the collection's settings when it exists (another client may have created it since we opened).
+  void load_collection() {
+    const Json info = call("GET", collection_url_, nullptr, true);
+    if (!info.contains("result") || !info["result"].is_object()) return;
+    const Json& config = info["result"].value("config", Json::object());
+    const Json vectors = config.is_object() ? config.value("/params/vectors"_json_pointer, Json()) : Json();
+    if (!vectors.is_object() || !vectors.contains("size"))
+      throw UnsupportedError("qdrant store: collection '" + collection_ +
+                             "' uses named vectors; alith expects one unnamed vector");
+    dimensions_ = vectors["size"].get<size_t>();
+    metric_ = qdrant::metric_from_distance(vectors.value("distance", ""));
+    const Json metadata = config.value("metadata", Json::object());
+    const std::string recorded = metadata.is_object() ? metadata.value(kModelKey, "") : "";
+    if (!embedding_model_.empty() && recorded != embedding_model_) {
+      if (!recorded.empty())
+        throw InvalidArgumentError("qdrant store: collection '" + collection_ + "' holds vectors of '" +
+                                   recorded + "', not '" + embedding_model_ + "'");
+      Json change = {{"metadata", {{kModelKey, embedding_model_}}}};
+      call("PATCH", collection_url_, &change);
+    }
+  }
+
+  void create_collection(size_t dims) {
+    Json body = {{"vectors", {{"size", dims}, {"distance", qdrant::distance_name(metric_)}}}};
+    if (!embedding_model_.empty()) body["metadata"] = {{kModelKey, embedding_model_}};
+    const Json created = call("PUT", collection_url_, &body, false, true);
+    // 409: another client created it first; its settings win.
+    if (created.is_object() && created.value("conflict", false)) {
+      load_collection();
+      return;
+    }
+    dimensions_ = dims;
+  }
+
+  bool ready() {
+    if (dimensions_ == 0) load_collection();
+    return dimensions_ > 0;
+  }
+
+  size_t count_locked(const Json& filter) {
+    Json body = {{"exact", true}};
+    if (!filter.empty()) body["filter"] = filter;
+    return call("POST", collection_url_ + "/points/count", &body)["result"].value("count", size_t{0});
+  }
+
+  // One JSON request. Qdrant reports errors as {"status": {"error": "..."}}; 400 and 422 (bad input, such as
+  // a dimension mismatch) become InvalidArgumentError, other failures IoError. With missing_ok a 404 returns
+  // an empty object, with conflict_ok a 409 returns {"conflict": true}.
+  Json call(const std::string& method, const std::string& url, const Json* body, bool missing_ok = false,
+            bool conflict_ok = false) {
+    http::Request request;
+    request.method = method;
+    request.url = url;
+    if (body) {
+      request.headers.emplace_back("Content-Type", "application/json");
+      request.body = dump_json(*body);
+    }
+    const auto response = client_.send(request);
+    auto parsed = parse_json(response.body);
+    if (response.ok()) {
+      if (!parsed.ok() || !parsed.value().is_object())
+        throw IoError("qdrant store: unreadable reply from " + method + " " + url);
+      return std::move(parsed).value();
+    }
+    if (missing_ok && response.status == 404) return Json::object();
+    if (conflict_ok && response.status == 409) return Json{{"conflict", true}};
+    std::string message = response.body.substr(0, 500);
+    if (parsed.ok() && parsed.value().is_object())
+      message = parsed.value().value("/status/error"_json_pointer, message);
+    if (response.status == 400 || response.status == 422)
+      throw InvalidArgumentError("qdrant store: " + message);
+    throw IoError("qdrant store: " + method + " " + url + " answered " + std::to_string(response.status) +
+                  ": " + message);
+  }
+
+  http::Client client_;
+  const std::string ref_;
+  const std::string collection_;
+  std::string collection_url_;
+  Metric metric_;
+  const std::string embedding_model_;
+  size_t dimensions_ = 0;
+  mutable std::mutex mutex_;
+};
+
+}  // namespace
+
+std::unique_ptr<VectorStore> open_qdrant_store(const std::string& base_url, const StoreOptions& options) {
+  return std::make_unique<QdrantStore>(base_url, options);
 }
 
 }  // namespace alith::store
