@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
+
 #include "alith/knowledge/loader.h"
 #include "loader_test_util.h"
 
@@ -15,20 +17,16 @@ using testing::TempDir;
 class PdfLoader : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new TempDir();
+    dir_ = std::make_unique<TempDir>();
     make_pdf(
         ".LP\nAlpha words on the first page.\n.bp\n.LP\nBravo words on the second page.\n.bp\n.LP\n"
         "Charlie words on the third page.\n",
         *dir_ / "three.pdf", "The Loader Guide", "Ada Lovelace");
     make_pdf(".LP\nA single page without metadata.\n", *dir_ / "plain.pdf");
   }
-  static void TearDownTestSuite() {
-    delete dir_;
-    dir_ = nullptr;
-  }
-  static TempDir* dir_;  // NOLINT: one set of typeset files for the suite
+  static void TearDownTestSuite() { dir_.reset(); }
+  static inline std::unique_ptr<TempDir> dir_;  // the files typeset once for the suite
 };
-TempDir* PdfLoader::dir_ = nullptr;
 
 TEST_F(PdfLoader, TextPerPageWithPageStartsAndMetadata) {
   const auto docs = load_file(*dir_ / "three.pdf");

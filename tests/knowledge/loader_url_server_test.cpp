@@ -2,6 +2,7 @@
 // temporary directory of real files (Content-Type from Python's mimetypes).
 
 #include <gtest/gtest.h>
+
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
