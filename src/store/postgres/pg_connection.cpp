@@ -55,12 +55,19 @@ size_t Rows::affected() const {
 }
 
 Connection::Connection(const std::string& uri) : safe_uri_(redact_uri(uri)) {
-  conn_.reset(PQconnectdb(uri.c_str()));
+  // A default connect timeout, so an unreachable host fails in seconds rather than after the kernel's TCP
+  // retries; the URI's own connect_timeout, expanded from dbname after it, takes precedence.
+  const char* keys[] = {"connect_timeout", "dbname", nullptr};
+  const char* values[] = {"10", uri.c_str(), nullptr};
+  conn_.reset(PQconnectdbParams(keys, values, 1));
   if (!conn_) throw IoError("postgres: out of memory connecting to " + safe_uri_);
   if (PQstatus(conn_.get()) != CONNECTION_OK) {
     // libpq's message names host and port, never the password.
     throw IoError("postgres: cannot connect to " + safe_uri_ + ": " + tidy(PQerrorMessage(conn_.get())));
   }
+  // Server notices would otherwise go to stderr; a library does not write there.
+  PQsetNoticeProcessor(
+      conn_.get(), [](void*, const char*) {}, nullptr);
   exec("SET client_min_messages = warning");
 }
 
