@@ -324,10 +324,10 @@ class Store final : public SqliteStore {
     std::lock_guard lock(mu_);
     const auto cond = sqlite::to_sql(filter, "r.metadata");
     auto q = db_.prepare(
-        "SELECT r.id, r.text, r.metadata, bm25(alith_fts) AS rank FROM alith_fts "
+        "SELECT r.id, r.text, r.metadata, bm25(alith_fts) AS bm25_score FROM alith_fts "
         "JOIN alith_records r ON r.rid = alith_fts.rowid "
         "WHERE alith_fts MATCH ? AND r.collection = ? AND " +
-        cond.sql + " ORDER BY rank, r.id LIMIT ?");
+        cond.sql + " ORDER BY bm25_score, r.id LIMIT ?");
     q.bind(1, std::string_view(match)).bind(2, collection_);
     const int next = sqlite::bind_all(q, cond, 3);
     q.bind(next, static_cast<int64_t>(std::min<size_t>(k, INT64_MAX)));
