@@ -36,8 +36,21 @@ struct Document {
   // Byte offset in text where each page starts (PDF); empty for formats without pages.
   std::vector<size_t> page_starts;
 
-  // The span of text[begin, end): line and page numbers filled in.
+  // The span of text[begin, end): line and page numbers filled in. Scans the text: for many spans of one
+  // document, use a SpanIndex.
   Span span(size_t begin, size_t end) const;
+};
+
+// Line starts of a document, indexed once, so each span costs two binary searches instead of a scan. Refers
+// to the document, which must outlive it unchanged.
+class SpanIndex {
+ public:
+  explicit SpanIndex(const Document& document);
+  Span span(size_t begin, size_t end) const;
+
+ private:
+  const Document& document_;
+  std::vector<size_t> newlines_;  // offsets of every '\n'
 };
 
 }  // namespace alith::knowledge

@@ -7,7 +7,7 @@
 namespace alith::knowledge {
 namespace {
 
-Chunk make_chunk(const Document& document, const detail::Piece& piece, size_t index,
+Chunk make_chunk(const Document& document, const SpanIndex& spans, const detail::Piece& piece, size_t index,
                  std::vector<std::string> headings) {
   Chunk c;
   c.document_id = document.id;
@@ -15,7 +15,7 @@ Chunk make_chunk(const Document& document, const detail::Piece& piece, size_t in
   c.source = document.source;
   c.index = index;
   c.text = document.text.substr(piece.range.begin, piece.range.end - piece.range.begin);
-  c.span = document.span(piece.range.begin, piece.range.end);
+  c.span = spans.span(piece.range.begin, piece.range.end);
   c.tokens = piece.tokens;
   c.headings = std::move(headings);
   c.metadata = document.metadata;
@@ -47,9 +47,10 @@ TokenCounter token_counter_for(const llm::EmbeddingModel& model) {
 
 std::vector<Chunk> split_recursive(const Document& document, const ChunkOptions& options) {
   const ChunkOptions resolved = detail::resolve(options);
+  const SpanIndex spans(document);
   std::vector<Chunk> chunks;
   for (const auto& piece : detail::split_range(document.text, {0, document.text.size()}, resolved)) {
-    chunks.push_back(make_chunk(document, piece, chunks.size(), {}));
+    chunks.push_back(make_chunk(document, spans, piece, chunks.size(), {}));
   }
   return chunks;
 }
@@ -57,10 +58,11 @@ std::vector<Chunk> split_recursive(const Document& document, const ChunkOptions&
 std::vector<Chunk> split_markdown(const Document& document, const ChunkOptions& options) {
   const ChunkOptions resolved = detail::resolve(options);
   const auto outline = detail::markdown_outline(document.text);
+  const SpanIndex spans(document);
   std::vector<Chunk> chunks;
   for (const auto& section : outline.sections) {
     for (const auto& piece : detail::split_range(document.text, section.range, resolved, outline.fences)) {
-      chunks.push_back(make_chunk(document, piece, chunks.size(), section.headings));
+      chunks.push_back(make_chunk(document, spans, piece, chunks.size(), section.headings));
     }
   }
   return chunks;
