@@ -148,7 +148,7 @@ TEST(QdrantStore, SearchSendsTheFilterAndNegatesEuclidDistances) {
   EXPECT_FLOAT_EQ(hits[1].score, -2.0f);
   EXPECT_EQ(hits[1].metadata, Json({{"lang", "en"}, {"n", 2}}));
   EXPECT_EQ(body_of(server, "POST", "/collections/docs/points/query"),
-            Json::parse(R"({"query":[1.0,0.0],"limit":5,"with_payload":true,
+            Json::parse(R"({"query":[1.0,0.0],"limit":5,"with_payload":["id","text","metadata"],
                             "filter":{"must":[{"key":"metadata.lang","match":{"value":"en"}}]}})"));
   // A filter that matches nothing never reaches the server.
   const size_t before = server.request_count();

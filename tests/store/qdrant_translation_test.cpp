@@ -61,8 +61,14 @@ TEST(QdrantFilter, NumericRangesAndSeveralConditions) {
 
 TEST(QdrantFilter, WhatQdrantCannotSayIsUnsupported) {
   EXPECT_THROW(to_qdrant_filter(Filter::from_json({{"name", {{"$lt", "m"}}}})), UnsupportedError);
-  EXPECT_THROW(to_qdrant_filter(Filter::from_json({{"a.b", 1}})), UnsupportedError);
-  EXPECT_THROW(to_qdrant_filter(Filter::from_json({{"a[0]", 1}})), UnsupportedError);
+  EXPECT_THROW(to_qdrant_filter(Filter::from_json({{"say \"hi\"", 1}})), UnsupportedError);
+  EXPECT_THROW(to_qdrant_filter(Filter::from_json({{"back\\slash", 1}})), UnsupportedError);
+}
+
+TEST(QdrantFilter, NamesWithPathCharactersAreQuoted) {
+  EXPECT_EQ(filter({{"a.b[0] c", "x"}}),
+            Json::parse(R"({"must":[{"key":"metadata.\"a.b[0] c\"","match":{"value":"x"}}]})"));
+  EXPECT_EQ(filter({{"snake_case-1", "x"}})["must"][0]["key"], "metadata.snake_case-1");
 }
 
 TEST(QdrantScores, EuclidDistancesAreNegated) {

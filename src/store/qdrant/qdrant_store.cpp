@@ -3,7 +3,8 @@
 // is known. The embedding model is recorded in the collection's metadata (Qdrant >= 1.16). Writes wait for
 // the change to be applied (wait=true), so a read right after sees it.
 //
-// Qdrant normalises vectors of Cosine collections when they are stored, so get() returns them normalised.
+// Qdrant normalises the vectors of Cosine collections when it stores them; the payload keeps the vector as
+// given, so get() returns what was upserted. Searches ask for the payload without it.
 // Keyword search is not offered: Qdrant's full-text `match: {text}` filters without ranking.
 
 #include <cmath>
@@ -56,12 +57,11 @@ class QdrantStore final : public VectorStore {
                                  " dimensions, the collection " + std::to_string(dimensions_));
     Json points = Json::array();
     for (const auto& r : records) {
-      points.push_back({{"id", qdrant::point_id(r.id)},
-                        {"vector", r.vector},
-                        {"payload",
-                         {{"id", r.id},
-                          {"text", r.text},
-                          {"metadata", r.metadata.is_object() ? r.metadata : Json::object()}}}});
+      Json payload = {
+          {"id", r.id}, {"text", r.text}, {"metadata", r.metadata.is_object() ? r.metadata : Json::object()}};
+      if (metric_ == Metric::cosine) payload["vector"] = r.vector;
+      points.push_back(
+          {{"id", qdrant::point_id(r.id)}, {"vector", r.vector}, {"payload", std::move(payload)}});
     }
     Json body = {{"points", points}};
     call("PUT", collection_url_ + "/points?wait=true", &body);
@@ -106,7 +106,10 @@ class QdrantStore final : public VectorStore {
     const Json& p = found[0];
     Record r;
     r.id = std::string(id);
-    if (p.contains("vector") && p["vector"].is_array()) r.vector = p["vector"].get<std::vector<float>>();
+    const Json* vector = p.contains("vector") ? &p["vector"] : nullptr;
+    if (p.contains("payload") && p["payload"].is_object() && p["payload"].contains("vector"))
+      vector = &p["payload"]["vector"];
+    if (vector && vector->is_array()) r.vector = vector->get<std::vector<float>>();
     read_payload(p, r.text, r.metadata);
     return r;
   }
@@ -127,8 +130,9 @@ class QdrantStore final : public VectorStore {
                                  " dimensions, the collection " + std::to_string(dimensions_));
     const auto f = qdrant::to_qdrant_filter(filter);
     if (!f) return {};
-    Json body = {
-        {"query", std::vector<float>(query.begin(), query.end())}, {"limit", k}, {"with_payload", true}};
+    Json body = {{"query", std::vector<float>(query.begin(), query.end())},
+                 {"limit", k},
+                 {"with_payload", {"id", "text", "metadata"}}};
     if (!f->empty()) body["filter"] = *f;
     const Json result = call("POST", collection_url_ + "/points/query", &body)["result"];
     std::vector<Hit> hits;

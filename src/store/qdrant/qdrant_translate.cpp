@@ -2,7 +2,9 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstdio>
 #include <vector>
 
@@ -26,11 +28,15 @@ std::array<unsigned char, 16> uuid_bytes(std::string_view uuid) {
   return out;
 }
 
+// A metadata field as a Qdrant JSON path: plain names as they are, others in double quotes (so '.', '[' and
+// spaces stay part of the name). Qdrant's paths have no escape for a double quote itself.
 std::string key_of(const std::string& field) {
-  if (field.find_first_of(".[]\"") != std::string::npos)
-    throw UnsupportedError("qdrant store: filter on '" + field +
-                           "': Qdrant reads '.', '[', ']' and '\"' in a key as a nested path");
-  return "metadata." + field;
+  const bool plain = std::all_of(field.begin(), field.end(),
+                                 [](unsigned char c) { return std::isalnum(c) || c == '_' || c == '-'; });
+  if (plain) return "metadata." + field;
+  if (field.find_first_of("\"\\") != std::string::npos)
+    throw UnsupportedError("qdrant store: filter on '" + field + "': Qdrant paths cannot hold '\"' or '\\'");
+  return "metadata.\"" + field + "\"";
 }
 
 // One condition that holds when the field equals value.

@@ -3,7 +3,8 @@
 // Translation between alith's store model and Qdrant's, as pure functions tested without a server: string ids
 // into point ids, metadata filters into Qdrant filters, and Qdrant scores into the store convention.
 //
-// A point's payload is {"id": <the record's id>, "text": ..., "metadata": {...}}; filters address
+// A point's payload is {"id": <the record's id>, "text": ..., "metadata": {...}}, plus "vector" (the vector
+// as given) in Cosine collections, whose stored vectors Qdrant normalises. Filters address
 // "metadata.<field>".
 
 #include <optional>
@@ -24,10 +25,10 @@ std::string point_id(std::string_view id);
 
 // The Qdrant filter for a metadata filter: an empty object for an empty filter; std::nullopt when it can
 // match nothing ($in with an empty list). Numbers compare as numbers (equality is a closed range, so 2
-// matches 2.0), booleans and strings by `match`. UnsupportedError for range operators on strings (Qdrant
-// ranges are numeric) and for field names Qdrant would read as a nested path (containing '.', '[', ']' or
-// '"'). One difference from Filter::matches: Qdrant matches a condition against each element of an array
-// value.
+// matches 2.0), booleans and strings by `match`. Field names other than [A-Za-z0-9_-]+ are double-quoted in
+// the path, so '.', '[' or a space stay part of the name. UnsupportedError for range operators on strings
+// (Qdrant ranges are numeric) and for names holding '"' or a backslash, which Qdrant's paths cannot quote.
+// One difference from Filter::matches: Qdrant matches a condition against each element of an array value.
 std::optional<Json> to_qdrant_filter(const Filter& filter);
 
 // Qdrant's distance names and the store's metrics.
