@@ -307,8 +307,12 @@ class Store final : public SqliteStore {
     if (n == 0) return {};
     if (!options_.ann || n < options_.exact_below) return exact_locked(query, k, filter);
     ensure_index_locked();
-    if (filter.empty())
-      return materialize_locked(query, index_->search(query, k, options_.ef_search), k, nullptr);
+    if (filter.empty()) {
+      auto hits = materialize_locked(query, index_->search(query, k, options_.ef_search), k, nullptr);
+      // A graph with many deleted nodes can come back short; the caller is owed min(k, n) hits.
+      if (hits.size() >= std::min(k, n)) return hits;
+      return exact_locked(query, k, filter);
+    }
     // Post-filter an over-fetched candidate list; a selective filter leaves too few, and then the rows it
     // selects are searched exactly.
     const size_t fetch = std::min(n, std::max<size_t>(k * 8, 64));
