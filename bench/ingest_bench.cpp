@@ -12,11 +12,12 @@
 //      thing. Goal: alith >= 2x.
 //
 // Usage: ingest_bench [--quick] [--threads N] [--reps N] [--files N] [--texts N] [--python PATH] [--no-st]
-//                     [--only 12] [--keep] [--batch-tokens N] [--max-sequences N]
+//                     [--only 12] [--keep] [--batch-tokens N] [--max-sequences N] [--model GGUF]
 // --quick: tiny sizes for a smoke run. --python: the interpreter of the sentence-transformers venv (also
 // $ALITH_BENCH_PYTHON); by default scripts/bench-venv is run, which creates it on first use (PyTorch's
 // wheels: a few GB). --no-st: skip the comparison. --keep: leave the temporary folder for inspection.
-// --batch-tokens, --max-sequences: EmbedderOptions other than the defaults (the figures use the defaults).
+// --batch-tokens, --max-sequences: EmbedderOptions other than the defaults. --model: another GGUF of the
+// same model (e.g. F32; default: the catalog's `minilm`); sentence-transformers always loads the original.
 // The machine is shared and noisy: read the ratios, not the absolute numbers; the two sides of section 2 are
 // measured alternately, rep by rep, and the best of each is kept.
 
@@ -69,6 +70,7 @@ struct Options {
   int texts = 2000;
   inference::EmbedderOptions embedder;  // threads is set from `threads`
   std::string python;
+  std::string model = "minilm";  // a catalog name or a GGUF path
   std::string only = "12";
 };
 
@@ -552,6 +554,8 @@ int main(int argc, char** argv) {
         o.embedder.batch_tokens = std::stoi(next());
       else if (a == "--max-sequences")
         o.embedder.max_sequences = std::stoi(next());
+      else if (a == "--model")
+        o.model = next();
       else if (a == "--python")
         o.python = next();
       else if (a == "--only")
@@ -585,9 +589,9 @@ int main(int argc, char** argv) {
   try {
     inference::EmbedderOptions eo = o.embedder;
     eo.threads = o.threads;
-    auto model = inference::LocalEmbeddingModel::open("minilm", eo);
+    auto model = inference::LocalEmbeddingModel::open(o.model, eo);
     std::printf("model %s (%d dimensions, %zu tokens at most), %d threads, load average %s%s\n",
-                inference::resolve_model_path("minilm").c_str(), model->dimensions(),
+                inference::resolve_model_path(o.model).c_str(), model->dimensions(),
                 model->max_input_tokens().value_or(0), o.threads, load_average().c_str(),
                 o.quick ? ", quick" : "");
     std::fflush(stdout);
