@@ -147,6 +147,21 @@ TEST(SqliteStore, RejectsBadRecords) {
   EXPECT_THROW(store->search(nan_query, 1), InvalidArgumentError);
 }
 
+TEST(SqliteStore, KeywordSearchSurvivesInvalidUtf8) {
+  auto store = open_store("sqlite::memory:");
+  std::vector<Record> records = {rec("a", {1, 0}, "fox \xff\xfe den"), rec("b", {0, 1}, "plain fox")};
+  store->upsert(records);
+  EXPECT_EQ(store->get("a")->text, "fox \xff\xfe den");
+  EXPECT_NO_THROW(store->keyword_search("\xff\xfe", 5));
+  EXPECT_NO_THROW(store->keyword_search("\xc3", 5));
+  EXPECT_EQ(store
+                ->keyword_search("\x80"
+                                 "fox\x80 den",
+                                 5)
+                .size(),
+            2u);
+}
+
 // The SQL translation of filters must agree with Filter::matches on every record, for every operator, with
 // values of every type and field names that need quoting.
 TEST(SqliteStore, SqlFiltersAgreeWithMatches) {
@@ -236,6 +251,8 @@ TEST(SqliteStore, IndexIsSavedAndLoadedOnReopen) {
     // Changes after the build are saved on close.
     std::vector<Record> more = {rec("late", std::vector<float>(8, 0.5f))};
     store->upsert(more);
+    const std::vector<std::string> gone = {"v3"};
+    store->remove(gone);  // a deleted node travels through the file too
   }
   EXPECT_TRUE(std::filesystem::exists(path + ".docs.hnsw"));
   EXPECT_TRUE(std::filesystem::exists(path + ".docs.hnsw.meta"));
@@ -244,7 +261,9 @@ TEST(SqliteStore, IndexIsSavedAndLoadedOnReopen) {
   auto stats = store->index_stats();
   EXPECT_TRUE(stats.loaded_from_file);
   EXPECT_EQ(stats.rebuilds, 0u);
-  EXPECT_EQ(stats.indexed, 1001u);
+  EXPECT_EQ(stats.indexed, 1000u);
+  EXPECT_EQ(stats.deleted, 1u);
+  for (const auto& h : store->search(vectors[3], 5)) EXPECT_NE(h.id, "v3");
 }
 
 TEST(SqliteStore, IndexFollowsOwnWritesAndRebuildsAfterOthers) {

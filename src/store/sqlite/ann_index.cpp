@@ -1,5 +1,17 @@
 #include "ann_index.h"
 
+// hnswlib 0.6.2's SSE prefetches read one link past the end of an upper-level link list (nmslib/hnswlib
+// issues 107 and 578): four bytes inside the allocator's chunk, harmless to the CPU, but a
+// heap-buffer-overflow to AddressSanitizer. Sanitized builds therefore use hnswlib's plain C++ distance code,
+// which has no prefetches.
+#if defined(__SANITIZE_ADDRESS__) && !defined(NO_MANUAL_VECTORIZATION)
+#define NO_MANUAL_VECTORIZATION
+#endif
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) && !defined(NO_MANUAL_VECTORIZATION)
+#define NO_MANUAL_VECTORIZATION
+#endif
+#endif
 #include <hnswlib/hnswlib.h>
 
 #include <algorithm>
@@ -244,6 +256,12 @@ std::unique_ptr<AnnIndex> AnnIndex::load(const std::string& file, Metric metric,
     return nullptr;
   }
   if (impl->graph->data_size_ != dimensions * sizeof(float)) return nullptr;
+  // hnswlib 0.6.2's loading constructor never zeroes num_deleted_ before counting deleted nodes into it, so
+  // the count starts from whatever the allocation held; count again from the graph itself.
+  Hnsw& g = *impl->graph;
+  g.num_deleted_ = 0;
+  for (size_t i = 0; i < g.cur_element_count; ++i)
+    if (g.isMarkedDeleted(static_cast<hnswlib::tableint>(i))) ++g.num_deleted_;
   return std::unique_ptr<AnnIndex>(new AnnIndex(std::move(impl)));
 }
 
