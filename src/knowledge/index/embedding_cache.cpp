@@ -7,7 +7,7 @@
 #include "alith/core/digest.h"
 #include "alith/core/error.h"
 #include "alith/core/paths.h"
-#include "sqlite/sqlite_db.h"
+#include "core/sqlite_db.h"
 
 namespace alith::knowledge {
 struct CachedEmbeddingModel::Db {
@@ -17,7 +17,7 @@ struct CachedEmbeddingModel::Db {
         "CREATE TABLE IF NOT EXISTS embeddings (model TEXT NOT NULL, text_sha256 BLOB NOT NULL,"
         " vector BLOB NOT NULL, PRIMARY KEY (model, text_sha256)) WITHOUT ROWID;");
   }
-  store::sqlite::Database db;
+  sqlite::Database db;
 };
 
 std::filesystem::path default_embedding_cache_path() {
@@ -87,7 +87,7 @@ std::vector<std::vector<float>> CachedEmbeddingModel::embed(const std::vector<st
                               std::to_string(batch.size()) + " texts",
                           0, "");
     std::lock_guard lock(mutex_);
-    store::sqlite::Transaction tx(db_->db);
+    sqlite::Transaction tx(db_->db);
     auto put =
         db_->db.prepare("INSERT OR REPLACE INTO embeddings (model, text_sha256, vector) VALUES (?1, ?2, ?3)");
     for (size_t j = start; j < end; ++j) {

@@ -107,7 +107,7 @@ SqlCondition to_sql(const Filter& filter, std::string_view column) {
   return out;
 }
 
-int bind_all(Statement& statement, const SqlCondition& condition, int first) {
+int bind_all(::alith::sqlite::Statement& statement, const SqlCondition& condition, int first) {
   int index = first;
   for (const auto& value : condition.binds) {
     if (value.is_string())

@@ -11,7 +11,7 @@
 
 #include "alith/core/json.h"
 #include "alith/store/filter.h"
-#include "sqlite_db.h"
+#include "core/sqlite_db.h"
 
 namespace alith::store::sqlite {
 
@@ -24,7 +24,7 @@ struct SqlCondition {
 SqlCondition to_sql(const Filter& filter, std::string_view column);
 
 // Binds the condition's parameters starting at parameter index first; returns the next free index.
-int bind_all(Statement& statement, const SqlCondition& condition, int first);
+int bind_all(::alith::sqlite::Statement& statement, const SqlCondition& condition, int first);
 
 // The FTS5 MATCH expression for free text typed by a user: the text is split into terms (letters, digits and
 // any non-ASCII character) and each term is quoted, joined with OR, so quotes, operators (AND, NEAR),

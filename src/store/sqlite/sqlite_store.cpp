@@ -11,17 +11,17 @@
 #include "alith/core/error.h"
 #include "ann_index.h"
 #include "backends.h"
+#include "core/sqlite_db.h"
 #include "sql_filter.h"
-#include "sqlite_db.h"
 #include "vector_math.h"
 
 namespace alith::store {
 namespace {
 
+using ::alith::sqlite::Database;
+using ::alith::sqlite::Statement;
+using ::alith::sqlite::Transaction;
 using sqlite::AnnIndex;
-using sqlite::Database;
-using sqlite::Statement;
-using sqlite::Transaction;
 
 // Records of all collections share one table; the FTS5 index is an external-content index over its text,
 // kept in step by triggers inside the writing transaction.

@@ -12,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-namespace alith::store::sqlite {
+namespace alith::sqlite {
 
 class Statement;
 
@@ -79,4 +79,4 @@ class Transaction {
   bool open_ = true;
 };
 
-}  // namespace alith::store::sqlite
+}  // namespace alith::sqlite

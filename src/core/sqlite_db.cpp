@@ -1,8 +1,8 @@
-#include "sqlite_db.h"
+#include "core/sqlite_db.h"
 
 #include "alith/core/error.h"
 
-namespace alith::store::sqlite {
+namespace alith::sqlite {
 
 Database::Database(const std::string& path) {
   sqlite3* raw = nullptr;
@@ -111,4 +111,4 @@ void Transaction::commit() {
   open_ = false;
 }
 
-}  // namespace alith::store::sqlite
+}  // namespace alith::sqlite
