@@ -6,6 +6,8 @@
 #include <mutex>
 #include <thread>
 
+#include "support/temp_dir.h"
+
 namespace alith::knowledge {
 namespace {
 
@@ -35,15 +37,9 @@ class CountingModel : public llm::EmbeddingModel {
 
 class EmbeddingCacheTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("alith-embcache-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::filesystem::path file() const { return dir_ / "sub" / "cache.sqlite"; }
-  std::filesystem::path dir_;
+  // A fresh folder per test (the fixture is made anew for each); the cache makes its own "sub" folder.
+  std::filesystem::path file() const { return dir_.path() / "sub" / "cache.sqlite"; }
+  alith::testing::TempDir dir_{"alith-embcache-"};
 };
 
 TEST_F(EmbeddingCacheTest, SecondPassCostsNothing) {

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 #include "agent/scripted_model.h"
 #include "alith/agent/tool.h"
@@ -14,6 +15,7 @@
 #include "alith/knowledge/indexer.h"
 #include "alith/knowledge/retriever.h"
 #include "alith/store/vector_store.h"
+#include "support/temp_dir.h"
 
 namespace alith::knowledge {
 namespace {
@@ -59,9 +61,8 @@ class KnowledgeModelTest : public ::testing::Test {
 
   void SetUp() override {
     if (!minilm_) GTEST_SKIP() << "local:minilm is not installed: scripts/setup, then scripts/convert-minilm";
-    dir_ = fs::temp_directory_path() / ("alith-knowledge-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
+    tmp_.emplace("alith-knowledge-");
+    dir_ = tmp_->path();
     docs_ = dir_ / "docs";
     write(docs_ / "guide.md",
           "# Alith guide\n\nAlith builds agents.\n\n## Install\n\nThe steps depend on the system.\n\n"
@@ -80,7 +81,7 @@ class KnowledgeModelTest : public ::testing::Test {
   }
   void TearDown() override {
     store_.reset();
-    fs::remove_all(dir_);
+    tmp_.reset();
   }
 
   IndexReport index(IndexOptions options = {}) {
@@ -89,6 +90,7 @@ class KnowledgeModelTest : public ::testing::Test {
   }
 
   static inline std::shared_ptr<inference::LocalEmbeddingModel> minilm_;
+  std::optional<alith::testing::TempDir> tmp_;
   fs::path dir_, docs_;
   std::shared_ptr<Counted> counted_;
   std::shared_ptr<store::VectorStore> store_;

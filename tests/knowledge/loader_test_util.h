@@ -1,9 +1,7 @@
 #pragma once
 
-// Helpers for the loader tests: a temporary directory that removes itself, file writing, and shell commands
-// that make real files (PDFs through groff and Ghostscript).
-
-#include <unistd.h>
+// Helpers for the loader tests: the shared temporary directory (support/temp_dir.h), file reading, and shell
+// commands that make real files (PDFs through groff and Ghostscript).
 
 #include <cstdlib>
 #include <filesystem>
@@ -12,38 +10,11 @@
 #include <string>
 #include <string_view>
 
+#include "support/temp_dir.h"
+
 namespace alith::knowledge::testing {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string templ = (std::filesystem::temp_directory_path() / "alith-loader-XXXXXX").string();
-    if (!::mkdtemp(templ.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = templ;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::filesystem::path& path() const { return path_; }
-  std::filesystem::path operator/(const std::string& rel) const { return path_ / rel; }
-
-  // Writes bytes to path()/rel, making the parent directories.
-  std::filesystem::path write(const std::string& rel, std::string_view bytes) const {
-    const auto p = path_ / rel;
-    std::filesystem::create_directories(p.parent_path());
-    std::ofstream out(p, std::ios::binary);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    if (!out) throw std::runtime_error("cannot write " + p.string());
-    return p;
-  }
-
- private:
-  std::filesystem::path path_;
-};
+using alith::testing::TempDir;
 
 inline std::string read_all(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);

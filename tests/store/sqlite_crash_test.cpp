@@ -13,11 +13,13 @@
 #include <thread>
 
 #include "alith/store/sqlite_store.h"
-#include "temp_dir.h"
+#include "support/temp_dir.h"
 #include "test_vectors.h"
 
 namespace alith::store::testing {
 namespace {
+
+using alith::testing::TempDir;
 
 constexpr size_t kDim = 16;
 constexpr size_t kBatch = 40;

@@ -10,11 +10,13 @@
 #include "alith/core/error.h"
 #include "alith/store/sqlite_store.h"
 #include "store_conformance.h"
-#include "temp_dir.h"
+#include "support/temp_dir.h"
 #include "test_vectors.h"
 
 namespace alith::store::testing {
 namespace {
+
+using alith::testing::TempDir;
 
 const TempDir& suite_dir() {
   static const TempDir dir;
