@@ -3,20 +3,13 @@
 
 #include <gtest/gtest.h>
 
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cstdio>
-#include <memory>
+#include <stdexcept>
+#include <string>
 
 #include "alith/core/http.h"
 #include "alith/knowledge/loader.h"
 #include "loader_test_util.h"
-
-extern char** environ;
+#include "support/child_process.h"
 
 namespace alith::knowledge {
 namespace {
@@ -27,58 +20,29 @@ using testing::TempDir;
 // race for a free port and no waiting on a clock.
 class PythonHttpServer {
  public:
-  explicit PythonHttpServer(const std::filesystem::path& root) {
-    int fds[2];
-    if (::pipe(fds) != 0) throw std::runtime_error("pipe failed");
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
-    posix_spawn_file_actions_addclose(&actions, fds[0]);
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-    std::vector<std::string> args = {"python3", "-u",        "-m",          "http.server", "0",
-                                     "--bind",  "127.0.0.1", "--directory", root.string()};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    const int rc = ::posix_spawnp(&pid_, "python3", &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    ::close(fds[1]);
-    if (rc != 0) {
-      ::close(fds[0]);
-      throw std::runtime_error("cannot start python3");
-    }
-    out_.reset(::fdopen(fds[0], "r"));
-    char line[512];
+  explicit PythonHttpServer(const std::filesystem::path& root) : child_(options(root)) {
     // "Serving HTTP on 127.0.0.1 port 41234 (http://127.0.0.1:41234/) ..."
-    if (!std::fgets(line, sizeof line, out_.get())) throw std::runtime_error("http.server did not start");
-    const std::string text = line;
-    const size_t at = text.find(" port ");
-    if (at == std::string::npos) throw std::runtime_error("unexpected http.server output: " + text);
-    port_ = std::stoi(text.substr(at + 6));
+    const auto line = child_.read_line();
+    if (!line) throw std::runtime_error("http.server did not start");
+    const size_t at = line->find(" port ");
+    if (at == std::string::npos) throw std::runtime_error("unexpected http.server output: " + *line);
+    port_ = std::stoi(line->substr(at + 6));
   }
-  ~PythonHttpServer() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGTERM);
-      int status = 0;
-      ::waitpid(pid_, &status, 0);
-    }
-  }
-  PythonHttpServer(const PythonHttpServer&) = delete;
-  PythonHttpServer& operator=(const PythonHttpServer&) = delete;
 
   std::string url(const std::string& path) const {
     return "http://127.0.0.1:" + std::to_string(port_) + path;
   }
 
  private:
-  struct FileCloser {
-    void operator()(FILE* f) const {
-      if (f) std::fclose(f);
-    }
-  };
-  pid_t pid_ = -1;
+  static alith::testing::ChildOptions options(const std::filesystem::path& root) {
+    alith::testing::ChildOptions options({alith::testing::find_in_path("python3"), "-u", "-m", "http.server",
+                                          "0", "--bind", "127.0.0.1", "--directory", root.string()});
+    options.pipe_stdout = true;  // stderr goes to /dev/null
+    return options;
+  }
+
+  alith::testing::ChildProcess child_;
   int port_ = 0;
-  std::unique_ptr<FILE, FileCloser> out_;
 };
 
 TEST(UrlLoaderAgainstHttpServer, LoadsEveryFormatAndReportsMissingFiles) {

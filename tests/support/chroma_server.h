@@ -3,9 +3,10 @@
 // Starts a Chroma server (`chroma run`, PyPI chromadb from scripts/store-peers) on 127.0.0.1 with a free port
 // and a temporary data folder, waits for its heartbeat, and stops it and removes the folder on destruction.
 
-#include <sys/types.h>
-
 #include <string>
+
+#include "support/child_process.h"
+#include "support/temp_dir.h"
 
 namespace alith::testing {
 
@@ -25,10 +26,9 @@ class ChromaServer {
   int port() const { return port_; }
 
  private:
-  void stop() noexcept;
-  std::string dir_;
-  pid_t pid_ = -1;
+  TempDir dir_{"alith-chroma-"};  // data and log; declared before child_, so removed after it stops
   int port_ = 0;
+  ChildProcess child_;
 };
 
 }  // namespace alith::testing

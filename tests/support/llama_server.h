@@ -3,10 +3,10 @@
 // Starts llama.cpp's own llama-server on 127.0.0.1 with the test model, for integration tests against a real
 // OpenAI-compatible peer. The process is killed when the object is destroyed.
 
-#include <sys/types.h>
-
 #include <string>
 #include <vector>
+
+#include "support/child_process.h"
 
 namespace alith::testing {
 
@@ -34,10 +34,9 @@ class LlamaServer {
   int port() const { return port_; }
 
  private:
-  void stop() noexcept;
-  pid_t pid_ = -1;
   int port_ = 0;
   std::string log_path_;
+  ChildProcess child_;
 };
 
 }  // namespace alith::testing

@@ -8,9 +8,10 @@
 // PostgreSQL refuses to run as root. As root (CI, containers) the server runs in a new user namespace without
 // a uid mapping, where it is the unprivileged "nobody" and yet owns the folders it creates.
 
-#include <sys/types.h>
-
 #include <string>
+
+#include "support/child_process.h"
+#include "support/temp_dir.h"
 
 namespace alith::testing {
 
@@ -31,10 +32,9 @@ class PostgresServer {
   int port() const { return port_; }
 
  private:
-  void stop() noexcept;
-  std::string dir_;
-  pid_t pid_ = -1;
+  TempDir dir_{"alith-pg-"};  // cluster, socket and log; declared before child_, so removed after it stops
   int port_ = 0;
+  ChildProcess child_;
 };
 
 }  // namespace alith::testing
