@@ -6,40 +6,25 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <array>
 #include <chrono>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <thread>
 
 #include "alith/core/json.h"
+#include "support/run_command.h"
+#include "support/temp_dir.h"
 
 namespace alith {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Output {
-  int status;
-  std::string out;
-};
-
-Output run(const std::string& command) {
-  Output result{-1, {}};
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (!pipe) return result;
-  std::array<char, 4096> buf{};
-  size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) result.out.append(buf.data(), n);
-  const int status = ::pclose(pipe);
-  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
+using testing::run_command;
 
 Json run_json(const std::string& command) {
-  const auto r = run(command);
+  const auto r = run_command(command);
   EXPECT_EQ(r.status, 0) << command << "\n" << r.out;
   auto json = parse_json(r.out);
   EXPECT_TRUE(json.ok()) << r.out;
@@ -53,16 +38,10 @@ void write(const fs::path& path, const std::string& text) {
 
 class CliKnowledge : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("alith-cli-kb-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
   std::string alith() const { return ALITH_CLI_PATH; }
   std::string store(const std::string& name = "kb.db") const { return "sqlite:" + (dir_ / name).string(); }
-  fs::path dir_;
+  const testing::TempDir tmp_{"alith-cli-kb-"};  // a fresh one per test: the fixture is made anew
+  const fs::path dir_ = tmp_.path();
 };
 
 TEST_F(CliKnowledge, IndexQueryAndAskWithCitations) {
@@ -72,7 +51,8 @@ TEST_F(CliKnowledge, IndexQueryAndAskWithCitations) {
         "## Payments\n\nAgents pay each other in stablecoins.\n");
   write(docs / "faq.txt", "Lunch is served from noon to two in the cafeteria.\n");
   write(docs / "bad.json", "{\"unterminated\": ");
-  auto r = run(alith() + " index " + docs.string() + " --store " + store() + " --no-embedding-cache 2>&1");
+  auto r =
+      run_command(alith() + " index " + docs.string() + " --store " + store() + " --no-embedding-cache 2>&1");
   EXPECT_EQ(r.status, 1) << r.out;  // one file failed, the rest are indexed
   EXPECT_NE(r.out.find("indexed 2 files"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("failed: "), std::string::npos) << r.out;
@@ -85,8 +65,8 @@ TEST_F(CliKnowledge, IndexQueryAndAskWithCitations) {
   EXPECT_NE(hits[0]["source"].get<std::string>().find("guide.md"), std::string::npos);
   EXPECT_EQ(hits[0]["headings"], Json::array({"Guide", "Install"}));
 
-  const auto hybrid = run(alith() + " query 'cafeteria lunch' --hybrid -k 1 --no-embedding-cache --store " +
-                          store() + " 2>&1");
+  const auto hybrid = run_command(
+      alith() + " query 'cafeteria lunch' --hybrid -k 1 --no-embedding-cache --store " + store() + " 2>&1");
   ASSERT_EQ(hybrid.status, 0) << hybrid.out;
   EXPECT_NE(hybrid.out.find("faq.txt:1"), std::string::npos) << hybrid.out;
 
@@ -99,10 +79,10 @@ TEST_F(CliKnowledge, IndexQueryAndAskWithCitations) {
   EXPECT_NE(answer["sources"][0]["label"].get<std::string>().find("guide.md:3"), std::string::npos);
   EXPECT_TRUE(answer["answer"].is_string());
 
-  const auto text = run(alith() +
-                        " ask --model local:gemma3-270m --max-tokens 16 --temperature 0 -k 1"
-                        " --no-embedding-cache --store " +
-                        store() + " 'When is lunch?' 2>&1");
+  const auto text = run_command(alith() +
+                                " ask --model local:gemma3-270m --max-tokens 16 --temperature 0 -k 1"
+                                " --no-embedding-cache --store " +
+                                store() + " 'When is lunch?' 2>&1");
   ASSERT_EQ(text.status, 0) << text.out;
   EXPECT_NE(text.out.find("Sources:"), std::string::npos) << text.out;
   EXPECT_NE(text.out.find("faq.txt"), std::string::npos) << text.out;

@@ -2,36 +2,19 @@
 // configured.
 
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <string>
 
 #include "alith/core/json.h"
 #include "support/llama_server.h"
+#include "support/run_command.h"
 
 namespace alith {
 namespace {
 
-struct Output {
-  int status;
-  std::string out;
-};
-
-Output run(const std::string& command) {
-  Output result{-1, {}};
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (!pipe) return result;
-  std::array<char, 4096> buf{};
-  size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) result.out.append(buf.data(), n);
-  int status = ::pclose(pipe);
-  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
+using testing::run_command;
 
 class CliAgainstLlamaServer : public ::testing::Test {
  protected:
@@ -41,10 +24,10 @@ class CliAgainstLlamaServer : public ::testing::Test {
 };
 
 TEST_F(CliAgainstLlamaServer, AskWithATool) {
-  auto r =
-      run(std::string(ALITH_CLI_PATH) + " ask --base-url " + server_->base_url() +
-          " --model gemma-3-270m --tool calculator --tool-choice calculator --max-steps 2 --max-tokens 48"
-          " --temperature 0 --json 'What is 17 times 23? Use the calculator.' 2>&1");
+  auto r = run_command(
+      std::string(ALITH_CLI_PATH) + " ask --base-url " + server_->base_url() +
+      " --model gemma-3-270m --tool calculator --tool-choice calculator --max-steps 2 --max-tokens 48"
+      " --temperature 0 --json 'What is 17 times 23? Use the calculator.' 2>&1");
   ASSERT_EQ(r.status, 0) << r.out;
   auto json = parse_json(r.out);
   ASSERT_TRUE(json.ok()) << r.out;
@@ -55,8 +38,8 @@ TEST_F(CliAgainstLlamaServer, AskWithATool) {
 }
 
 TEST_F(CliAgainstLlamaServer, AskReadsThePromptFromStdin) {
-  auto r = run("echo 'Say hi.' | " + std::string(ALITH_CLI_PATH) + " ask --base-url " + server_->base_url() +
-               " --model m --max-tokens 8 --json 2>&1");
+  auto r = run_command("echo 'Say hi.' | " + std::string(ALITH_CLI_PATH) + " ask --base-url " +
+                       server_->base_url() + " --model m --max-tokens 8 --json 2>&1");
   ASSERT_EQ(r.status, 0) << r.out;
   auto json = parse_json(r.out);
   ASSERT_TRUE(json.ok()) << r.out;
@@ -64,9 +47,9 @@ TEST_F(CliAgainstLlamaServer, AskReadsThePromptFromStdin) {
 }
 
 TEST_F(CliAgainstLlamaServer, ChatKeepsTheConversationAndObeysCommands) {
-  auto r = run("printf 'My name is Ada.\\n/history\\n/reset\\n/history\\n/exit\\n' | " +
-               std::string(ALITH_CLI_PATH) + " chat --base-url " + server_->base_url() +
-               " --model m --max-tokens 8 --temperature 0 2>&1");
+  auto r = run_command("printf 'My name is Ada.\\n/history\\n/reset\\n/history\\n/exit\\n' | " +
+                       std::string(ALITH_CLI_PATH) + " chat --base-url " + server_->base_url() +
+                       " --model m --max-tokens 8 --temperature 0 2>&1");
   ASSERT_EQ(r.status, 0) << r.out;
   EXPECT_NE(r.out.find("user: My name is Ada."), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("assistant: "), std::string::npos) << r.out;
@@ -74,7 +57,8 @@ TEST_F(CliAgainstLlamaServer, ChatKeepsTheConversationAndObeysCommands) {
 }
 
 TEST_F(CliAgainstLlamaServer, ModelsListsWhatTheServerServes) {
-  auto r = run(std::string(ALITH_CLI_PATH) + " models --json --base-url " + server_->base_url() + " 2>&1");
+  auto r =
+      run_command(std::string(ALITH_CLI_PATH) + " models --json --base-url " + server_->base_url() + " 2>&1");
   ASSERT_EQ(r.status, 0) << r.out;
   auto json = parse_json(r.out);
   ASSERT_TRUE(json.ok()) << r.out;
@@ -83,10 +67,10 @@ TEST_F(CliAgainstLlamaServer, ModelsListsWhatTheServerServes) {
 
 // The README's main job: an agent with a tool on the local model, in-process, no server.
 TEST(Cli, AskWithAToolOnTheLocalModel) {
-  auto r =
-      run(std::string(ALITH_CLI_PATH) +
-          " ask --model local:gemma3-270m --tool calculator --tool-choice required --max-steps 2"
-          " --max-tokens 48 --temperature 0 --json 'What is 17 times 23? Use the calculator.' 2>/dev/null");
+  auto r = run_command(
+      std::string(ALITH_CLI_PATH) +
+      " ask --model local:gemma3-270m --tool calculator --tool-choice required --max-steps 2"
+      " --max-tokens 48 --temperature 0 --json 'What is 17 times 23? Use the calculator.' 2>/dev/null");
   ASSERT_EQ(r.status, 0) << r.out;
   auto json = parse_json(r.out);
   ASSERT_TRUE(json.ok()) << r.out;
@@ -96,8 +80,8 @@ TEST(Cli, AskWithAToolOnTheLocalModel) {
 }
 
 TEST(Cli, BenchPrintsLocalSpeeds) {
-  auto r = run(std::string(ALITH_CLI_PATH) +
-               " bench --model local:gemma3-270m -p 32 -n 8 -r 1 --json 2>/dev/null");
+  auto r = run_command(std::string(ALITH_CLI_PATH) +
+                       " bench --model local:gemma3-270m -p 32 -n 8 -r 1 --json 2>/dev/null");
   ASSERT_EQ(r.status, 0) << r.out;
   auto json = parse_json(r.out);
   ASSERT_TRUE(json.ok()) << r.out;
@@ -106,10 +90,10 @@ TEST(Cli, BenchPrintsLocalSpeeds) {
 }
 
 TEST(Cli, ModelsPullKnowsTheCatalog) {
-  auto installed = run(std::string(ALITH_CLI_PATH) + " models pull gemma3-270m 2>&1");
+  auto installed = run_command(std::string(ALITH_CLI_PATH) + " models pull gemma3-270m 2>&1");
   EXPECT_EQ(installed.status, 0) << installed.out;
   EXPECT_NE(installed.out.find("is installed"), std::string::npos) << installed.out;
-  auto unknown = run(std::string(ALITH_CLI_PATH) + " models pull no-such-model 2>&1");
+  auto unknown = run_command(std::string(ALITH_CLI_PATH) + " models pull no-such-model 2>&1");
   EXPECT_EQ(unknown.status, 2) << unknown.out;
   EXPECT_NE(unknown.out.find("gemma3-270m"), std::string::npos) << unknown.out;
 }
@@ -117,14 +101,14 @@ TEST(Cli, ModelsPullKnowsTheCatalog) {
 TEST(Cli, MissingModelSaysWhatToDo) {
   auto home = std::filesystem::temp_directory_path() / "alith-empty-home";
   std::filesystem::create_directories(home);
-  auto r = run("env -i HOME=" + home.string() + " " + ALITH_CLI_PATH + " ask 'hello' 2>&1");
+  auto r = run_command("env -i HOME=" + home.string() + " " + ALITH_CLI_PATH + " ask 'hello' 2>&1");
   EXPECT_EQ(r.status, 2) << r.out;
   EXPECT_NE(r.out.find("--model"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("ALITH_MODEL"), std::string::npos) << r.out;
 }
 
 TEST(Cli, VersionPrints) {
-  auto r = run(std::string(ALITH_CLI_PATH) + " --version");
+  auto r = run_command(std::string(ALITH_CLI_PATH) + " --version");
   EXPECT_EQ(r.status, 0);
   EXPECT_NE(r.out.find("alith "), std::string::npos);
 }
