@@ -10,6 +10,7 @@
 
 #include "alith/core/error.h"
 #include "alith/store/vector_store.h"
+#include "server_store_checks.h"
 #include "store_conformance.h"
 #include "support/postgres_server.h"
 
@@ -18,11 +19,10 @@ namespace {
 
 using alith::testing::PostgresServer;
 
-// One server for the whole binary, started on first use and stopped at exit; null when not installed.
+using namespace alith::store::testing;
+
 PostgresServer* shared_server() {
-  static const std::unique_ptr<PostgresServer> server =
-      PostgresServer::binaries().empty() ? nullptr : std::make_unique<PostgresServer>();
-  return server.get();
+  return shared_peer<PostgresServer>(!PostgresServer::binaries().empty());
 }
 
 class PostgresStoreTest : public ::testing::Test {
@@ -32,52 +32,19 @@ class PostgresStoreTest : public ::testing::Test {
     if (!server_) GTEST_SKIP() << "PostgreSQL with pgvector is not installed: run scripts/store-peers";
   }
   std::unique_ptr<VectorStore> open(const std::string& collection, Metric metric = Metric::cosine,
-                                    std::string model = "") {
-    StoreOptions options;
-    options.collection = collection;
-    options.metric = metric;
-    options.embedding_model = std::move(model);
-    return open_store(server_->uri(), options);
+                                    const std::string& model = "") {
+    return open_store(server_->uri(), collection_options(collection, metric, model));
+  }
+  OpenCollection opener() {
+    return [this](const std::string& c, Metric m, const std::string& model) { return open(c, m, model); };
   }
   PostgresServer* server_ = nullptr;
 };
 
-std::set<std::string> ids_of(const std::vector<Hit>& hits) {
-  std::set<std::string> out;
-  for (const auto& h : hits) out.insert(h.id);
-  return out;
-}
-
 TEST_F(PostgresStoreTest, UpsertGetReplaceRemove) {
   auto store = open("crud");
-  EXPECT_EQ(store->dimensions(), 0u);
-  EXPECT_EQ(store->count(), 0u);
-  EXPECT_FALSE(store->get("a").has_value());
-  std::vector<Record> records = {{"a", {1, 0, 0}, "alpha", {{"n", 1}, {"nested", {{"x", {1, 2}}}}}},
-                                 {"b", {0, 1, 0}, "beta", {{"n", 2.5}}},
-                                 {"c", {0, 0, 1}, "gamma", Json::object()}};
-  store->upsert(records);
-  EXPECT_EQ(store->dimensions(), 3u);
-  EXPECT_EQ(store->count(), 3u);
-  auto a = store->get("a");
-  ASSERT_TRUE(a.has_value());
-  EXPECT_EQ(a->vector, (std::vector<float>{1, 0, 0}));
-  EXPECT_EQ(a->text, "alpha");
-  EXPECT_EQ(a->metadata, records[0].metadata);
-
   // Exact floats survive the text protocol.
-  std::vector<Record> precise = {{"a", {0.1f, 1e-7f, -3.4028235e38f}, "alpha 2", {{"n", 7}}}};
-  store->upsert(precise);
-  EXPECT_EQ(store->count(), 3u);
-  a = store->get("a");
-  EXPECT_EQ(a->vector, precise[0].vector);
-  EXPECT_EQ(a->text, "alpha 2");
-  EXPECT_EQ(a->metadata, Json({{"n", 7}}));
-
-  std::vector<std::string> gone = {"a", "missing", "b"};
-  EXPECT_EQ(store->remove(gone), 2u);
-  EXPECT_EQ(store->count(), 1u);
-  EXPECT_FALSE(store->get("a").has_value());
+  expect_upsert_get_replace_remove(*store, {0.1f, 1e-7f, -3.4028235e38f});
 }
 
 TEST_F(PostgresStoreTest, LastRecordOfAnIdWinsWithinOneCall) {
@@ -89,37 +56,7 @@ TEST_F(PostgresStoreTest, LastRecordOfAnIdWinsWithinOneCall) {
 }
 
 TEST_F(PostgresStoreTest, ScoresFollowTheConventionForEachMetric) {
-  std::vector<Record> records = {
-      {"near", {1, 0}, "", {}}, {"far", {-1, 0}, "", {}}, {"long", {3, 4}, "", {}}};
-  const std::vector<float> q = {1, 0};
-
-  auto cosine = open("score_cos", Metric::cosine);
-  cosine->upsert(records);
-  auto hits = cosine->search(q, 3);
-  ASSERT_EQ(hits.size(), 3u);
-  EXPECT_EQ(hits[0].id, "near");
-  EXPECT_NEAR(hits[0].score, 1.0, 1e-6);
-  EXPECT_EQ(hits[1].id, "long");
-  EXPECT_NEAR(hits[1].score, 0.6, 1e-6);
-  EXPECT_NEAR(hits[2].score, -1.0, 1e-6);
-
-  auto dot = open("score_dot", Metric::dot);
-  dot->upsert(records);
-  hits = dot->search(q, 3);
-  ASSERT_EQ(hits.size(), 3u);
-  EXPECT_EQ(hits[0].id, "long");
-  EXPECT_NEAR(hits[0].score, 3.0, 1e-6);
-  EXPECT_NEAR(hits[1].score, 1.0, 1e-6);
-  EXPECT_NEAR(hits[2].score, -1.0, 1e-6);
-
-  auto l2 = open("score_l2", Metric::l2);
-  l2->upsert(records);
-  hits = l2->search(q, 3);
-  ASSERT_EQ(hits.size(), 3u);
-  EXPECT_EQ(hits[0].id, "near");
-  EXPECT_NEAR(hits[0].score, 0.0, 1e-6);
-  EXPECT_NEAR(hits[1].score, -2.0, 1e-6);
-  EXPECT_NEAR(hits[2].score, -std::sqrt(20.0), 1e-5);
+  expect_scores_follow_each_metric(opener(), 1e-6);
 }
 
 // Every filter gives what Filter::matches gives in memory, for counts, searches and deletions.
@@ -157,15 +94,7 @@ TEST_F(PostgresStoreTest, FiltersAgreeWithTheInMemoryEvaluation) {
       {{"it's", "quote\"d"}},
       {{"tags", "a"}},
   };
-  for (const auto& spec : specs) {
-    SCOPED_TRACE(spec.dump());
-    const Filter filter = Filter::from_json(spec);
-    std::set<std::string> expected;
-    for (const auto& r : records)
-      if (filter.matches(r.metadata)) expected.insert(r.id);
-    EXPECT_EQ(store->count(filter), expected.size());
-    EXPECT_EQ(ids_of(store->search(std::vector<float>{1, 0}, 10, filter)), expected);
-  }
+  expect_filters_agree_with_memory(*store, records, specs);
   const Filter english = Filter::from_json({{"lang", "en"}});
   EXPECT_EQ(store->remove_where(english), 2u);
   EXPECT_EQ(store->remove_where(Filter()), 0u);
@@ -174,14 +103,7 @@ TEST_F(PostgresStoreTest, FiltersAgreeWithTheInMemoryEvaluation) {
 
 TEST_F(PostgresStoreTest, DimensionMismatchesAreInvalidArguments) {
   auto store = open("dims");
-  std::vector<Record> mixed = {{"a", {1, 0}, "", {}}, {"b", {1, 0, 0}, "", {}}};
-  EXPECT_THROW(store->upsert(mixed), InvalidArgumentError);
-  EXPECT_EQ(store->dimensions(), 0u);
-  std::vector<Record> two = {{"a", {1, 0}, "", {}}};
-  store->upsert(two);
-  std::vector<Record> three = {{"c", {1, 0, 0}, "", {}}};
-  EXPECT_THROW(store->upsert(three), InvalidArgumentError);
-  EXPECT_THROW(store->search(std::vector<float>{1, 0, 0}, 1), InvalidArgumentError);
+  expect_dimension_mismatches_rejected(*store);
   std::vector<Record> nan = {{"n", {std::nanf(""), 0}, "", {}}};
   EXPECT_THROW(store->upsert(nan), InvalidArgumentError);
   EXPECT_EQ(store->count(), 1u);
@@ -202,17 +124,7 @@ TEST_F(PostgresStoreTest, UpsertIsAllOrNothing) {
 }
 
 TEST_F(PostgresStoreTest, ReopenKeepsTheCollectionsSettings) {
-  {
-    auto store = open("reopen", Metric::l2, "minilm");
-    std::vector<Record> records = {{"a", {1, 2, 3}, "x", {}}};
-    store->upsert(records);
-  }
-  auto again = open("reopen", Metric::cosine);
-  EXPECT_EQ(again->metric(), Metric::l2);
-  EXPECT_EQ(again->dimensions(), 3u);
-  EXPECT_EQ(again->count(), 1u);
-  EXPECT_NO_THROW(open("reopen", Metric::cosine, "minilm"));
-  EXPECT_THROW(open("reopen", Metric::cosine, "other-model"), InvalidArgumentError);
+  expect_reopen_keeps_the_settings(opener());
 }
 
 TEST_F(PostgresStoreTest, KeywordSearchRanksAndFilters) {
@@ -238,16 +150,8 @@ TEST_F(PostgresStoreTest, KeywordSearchRanksAndFilters) {
 
 TEST_F(PostgresStoreTest, LargeKReturnsEveryMatch) {
   auto store = open("largek");
-  std::vector<Record> records;
-  for (int i = 0; i < 300; ++i)
-    records.push_back(
-        {"p" + std::to_string(i), {std::cos(i * 0.01f), std::sin(i * 0.01f), 1}, "", {{"i", i}}});
-  store->upsert(records);
-  EXPECT_EQ(store->search(std::vector<float>{1, 0, 1}, 250).size(), 250u);
   // A selective filter still yields k matches (iterative index scans).
-  auto hits = store->search(std::vector<float>{1, 0, 1}, 50, Filter::from_json({{"i", {{"$gte", 200}}}}));
-  EXPECT_EQ(hits.size(), 50u);
-  for (size_t i = 1; i < hits.size(); ++i) EXPECT_GE(hits[i - 1].score, hits[i].score);
+  expect_large_k_returns_every_match(*store);
 }
 
 TEST_F(PostgresStoreTest, NamesAndKeysAreNeverSpliced) {
@@ -261,19 +165,7 @@ TEST_F(PostgresStoreTest, NamesAndKeysAreNeverSpliced) {
 
 TEST_F(PostgresStoreTest, ConcurrentCallsOnOneStore) {
   auto store = open("concurrent");
-  std::vector<std::thread> threads;
-  for (int t = 0; t < 4; ++t) {
-    threads.emplace_back([&, t] {
-      for (int i = 0; i < 25; ++i) {
-        std::vector<Record> one = {
-            {std::to_string(t) + "-" + std::to_string(i), {float(t), float(i), 1}, "", {}}};
-        store->upsert(one);
-        store->search(std::vector<float>{1, 1, 1}, 3);
-      }
-    });
-  }
-  for (auto& th : threads) th.join();
-  EXPECT_EQ(store->count(), 100u);
+  expect_concurrent_calls_on_one_store(*store, 25);
 }
 
 TEST_F(PostgresStoreTest, ConnectionFailuresAreIoErrorsWithoutThePassword) {
@@ -297,9 +189,6 @@ TEST_F(PostgresStoreTest, RefHidesThePassword) {
 }
 
 // The shared conformance suite, against the same server (each test opens its own collection).
-using alith::store::testing::StoreConformance;
-using alith::store::testing::StoreFactory;
-
 std::vector<StoreFactory> conformance_factories() {
   // Not installed: the tests above say so when they skip. The server itself starts on first use, in a test.
   if (PostgresServer::binaries().empty()) return {};
