@@ -16,6 +16,8 @@
 #include "alith/core/http.h"
 #include "backends.h"
 #include "chroma/chroma_where.h"
+#include "json_http.h"
+#include "validate.h"
 
 namespace alith::store {
 namespace {
@@ -49,9 +51,7 @@ class ChromaStore final : public VectorStore {
  public:
   ChromaStore(std::string base_url, const StoreOptions& options)
       : ref_("chroma:" + base_url), collection_(options.collection) {
-    while (!base_url.empty() && base_url.back() == '/') base_url.pop_back();
-    if (!base_url.starts_with("http://") && !base_url.starts_with("https://"))
-      throw InvalidArgumentError("chroma store: expected chroma:http://HOST:PORT, got '" + ref_ + "'");
+    base_url = checked_base_url(std::move(base_url), "chroma", ref_);
     api_ = base_url + "/api/v2/tenants/default_tenant/databases/default_database/collections";
     max_batch_ = 1000;
     if (auto checks = call("GET", base_url + "/api/v2/pre-flight-checks", nullptr);
@@ -91,22 +91,10 @@ class ChromaStore final : public VectorStore {
   // requests, each atomic on its own.
   void upsert(std::span<const Record> records) override {
     if (records.empty()) return;
-    const size_t dims = records.front().vector.size();
-    for (const auto& r : records) {
-      if (r.id.empty()) throw InvalidArgumentError("chroma store: a record has an empty id");
-      if (r.vector.size() != dims || dims == 0)
-        throw InvalidArgumentError("chroma store: record '" + r.id + "' has " +
-                                   std::to_string(r.vector.size()) + " dimensions, the others " +
-                                   std::to_string(dims));
-      for (float x : r.vector)
-        if (!std::isfinite(x))
-          throw InvalidArgumentError("chroma store: record '" + r.id + "' has a non-finite value");
-    }
+    const size_t dims = check_records(records, "chroma store");
     std::lock_guard lock(mutex_);
     const size_t have = current_dimensions();
-    if (have && have != dims)
-      throw InvalidArgumentError("chroma store: vectors have " + std::to_string(dims) +
-                                 " dimensions, the collection " + std::to_string(have));
+    if (have) check_dimensions("chroma store", dims, have);
     for (size_t start = 0; start < records.size(); start += max_batch_) {
       Json ids = Json::array(), embeddings = Json::array(), documents = Json::array(),
            metadatas = Json::array();
@@ -188,9 +176,7 @@ class ChromaStore final : public VectorStore {
     std::lock_guard lock(mutex_);
     const size_t have = current_dimensions();
     if (k == 0 || have == 0) return {};
-    if (query.size() != have)
-      throw InvalidArgumentError("chroma store: the query has " + std::to_string(query.size()) +
-                                 " dimensions, the collection " + std::to_string(have));
+    check_dimensions("chroma store", query.size(), have, /*query=*/true);
     const auto where = chroma::to_where(filter);
     if (!where) return {};
     Json body = {{"query_embeddings", {std::vector<float>(query.begin(), query.end())}},
@@ -239,14 +225,7 @@ class ChromaStore final : public VectorStore {
 
   // One JSON request. Chroma's InvalidArgumentError becomes ours; other failures are IoError.
   Json call(const std::string& method, const std::string& url, const Json* body, bool missing_ok = false) {
-    http::Request request;
-    request.method = method;
-    request.url = url;
-    if (body) {
-      request.headers.emplace_back("Content-Type", "application/json");
-      request.body = dump_json(*body);
-    }
-    const auto response = client_.send(request);
+    const auto response = send_json(client_, method, url, body);
     auto parsed = parse_json(response.body);
     if (response.ok()) {
       if (!parsed.ok())
@@ -259,10 +238,7 @@ class ChromaStore final : public VectorStore {
       kind = parsed.value().value("error", "");
       message = parsed.value().value("message", message);
     }
-    if (kind == "InvalidArgumentError" || response.status == 400 || response.status == 422)
-      throw InvalidArgumentError("chroma store: " + message);
-    throw IoError("chroma store: " + method + " " + url + " answered " + std::to_string(response.status) +
-                  ": " + message);
+    throw_reply_error("chroma store", method, url, response.status, message, kind == "InvalidArgumentError");
   }
 
   http::Client client_;

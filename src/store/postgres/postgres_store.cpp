@@ -17,6 +17,7 @@
 #include "backends.h"
 #include "postgres/pg_connection.h"
 #include "postgres/pg_filter.h"
+#include "validate.h"
 
 namespace alith::store {
 namespace {
@@ -257,9 +258,7 @@ class PostgresStore final : public VectorStore {
     check_vector(query, "the query");
     std::lock_guard lock(mutex_);
     if (k == 0 || !table_ready()) return {};
-    if (query.size() != dimensions_)
-      throw InvalidArgumentError("postgres store: the query has " + std::to_string(query.size()) +
-                                 " dimensions, the collection " + std::to_string(dimensions_));
+    check_dimensions("postgres store", query.size(), dimensions_, /*query=*/true);
     auto where = pg::filter_to_sql(filter, 3);
     std::vector<Param> p = {vector_text(query), std::to_string(k)};
     for (auto& v : where.params) p.emplace_back(std::move(v));
@@ -359,9 +358,7 @@ class PostgresStore final : public VectorStore {
       }
       dimensions_ = recorded ? recorded : dims;
     }
-    if (dims != dimensions_)
-      throw InvalidArgumentError("postgres store: vectors have " + std::to_string(dims) +
-                                 " dimensions, the collection " + std::to_string(dimensions_));
+    check_dimensions("postgres store", dims, dimensions_);
     return created;
   }
 

@@ -14,7 +14,9 @@
 #include "alith/core/error.h"
 #include "alith/core/http.h"
 #include "backends.h"
+#include "json_http.h"
 #include "qdrant/qdrant_translate.h"
+#include "validate.h"
 
 namespace alith::store {
 namespace {
@@ -28,9 +30,7 @@ class QdrantStore final : public VectorStore {
         collection_(options.collection),
         metric_(options.metric),
         embedding_model_(options.embedding_model) {
-    while (!base_url.empty() && base_url.back() == '/') base_url.pop_back();
-    if (!base_url.starts_with("http://") && !base_url.starts_with("https://"))
-      throw InvalidArgumentError("qdrant store: expected qdrant:http://HOST:PORT, got '" + ref_ + "'");
+    base_url = checked_base_url(std::move(base_url), "qdrant", ref_);
     if (collection_.empty()) throw InvalidArgumentError("qdrant store: empty collection name");
     collection_url_ = base_url + "/collections/" + http::url_encode(collection_);
     load_collection();
@@ -38,23 +38,11 @@ class QdrantStore final : public VectorStore {
 
   void upsert(std::span<const Record> records) override {
     if (records.empty()) return;
-    const size_t dims = records.front().vector.size();
-    for (const auto& r : records) {
-      if (r.id.empty()) throw InvalidArgumentError("qdrant store: a record has an empty id");
-      if (r.vector.size() != dims || dims == 0)
-        throw InvalidArgumentError("qdrant store: record '" + r.id + "' has " +
-                                   std::to_string(r.vector.size()) + " dimensions, the others " +
-                                   std::to_string(dims));
-      for (float x : r.vector)
-        if (!std::isfinite(x))
-          throw InvalidArgumentError("qdrant store: record '" + r.id + "' has a non-finite value");
-    }
+    const size_t dims = check_records(records, "qdrant store");
     std::lock_guard lock(mutex_);
     if (dimensions_ == 0) load_collection();
     if (dimensions_ == 0) create_collection(dims);
-    if (dims != dimensions_)
-      throw InvalidArgumentError("qdrant store: vectors have " + std::to_string(dims) +
-                                 " dimensions, the collection " + std::to_string(dimensions_));
+    check_dimensions("qdrant store", dims, dimensions_);
     Json points = Json::array();
     for (const auto& r : records) {
       Json payload = {
@@ -125,9 +113,7 @@ class QdrantStore final : public VectorStore {
     if (query.empty()) throw InvalidArgumentError("qdrant store: the query has an empty vector");
     std::lock_guard lock(mutex_);
     if (k == 0 || !ready()) return {};
-    if (query.size() != dimensions_)
-      throw InvalidArgumentError("qdrant store: the query has " + std::to_string(query.size()) +
-                                 " dimensions, the collection " + std::to_string(dimensions_));
+    check_dimensions("qdrant store", query.size(), dimensions_, /*query=*/true);
     const auto f = qdrant::to_qdrant_filter(filter);
     if (!f) return {};
     Json body = {{"query", std::vector<float>(query.begin(), query.end())},
@@ -216,14 +202,7 @@ class QdrantStore final : public VectorStore {
   // an empty object, with conflict_ok a 409 returns {"conflict": true}.
   Json call(const std::string& method, const std::string& url, const Json* body, bool missing_ok = false,
             bool conflict_ok = false) {
-    http::Request request;
-    request.method = method;
-    request.url = url;
-    if (body) {
-      request.headers.emplace_back("Content-Type", "application/json");
-      request.body = dump_json(*body);
-    }
-    const auto response = client_.send(request);
+    const auto response = send_json(client_, method, url, body);
     auto parsed = parse_json(response.body);
     if (response.ok()) {
       if (!parsed.ok() || !parsed.value().is_object())
@@ -235,10 +214,7 @@ class QdrantStore final : public VectorStore {
     std::string message = response.body.substr(0, 500);
     if (parsed.ok() && parsed.value().is_object())
       message = parsed.value().value("/status/error"_json_pointer, message);
-    if (response.status == 400 || response.status == 422)
-      throw InvalidArgumentError("qdrant store: " + message);
-    throw IoError("qdrant store: " + method + " " + url + " answered " + std::to_string(response.status) +
-                  ": " + message);
+    throw_reply_error("qdrant store", method, url, response.status, message);
   }
 
   http::Client client_;
