@@ -12,7 +12,8 @@
 //      thing. Goal: alith >= 2x.
 //
 // Usage: ingest_bench [--quick] [--threads N] [--reps N] [--files N] [--texts N] [--python PATH] [--no-st]
-//                     [--only 12] [--keep] [--batch-tokens N] [--max-sequences N] [--model GGUF]
+//                     [--only 12] [--keep] [--batch-tokens N] [--pack-tokens N] [--max-sequences N]
+//                     [--model GGUF]
 // --quick: tiny sizes for a smoke run. --python: the interpreter of the sentence-transformers venv (also
 // $ALITH_BENCH_PYTHON); by default scripts/bench-venv is run, which creates it on first use (PyTorch's
 // wheels: a few GB). --no-st: skip the comparison. --keep: leave the temporary folder for inspection.
@@ -415,9 +416,9 @@ void bench_embedding(const Options& o, inference::LocalEmbeddingModel& model, co
   }
   const inference::EmbedderOptions& defaults = o.embedder;
   std::printf(
-      "\n[2] embedding texts/s, %d threads: alith Embedder (batches of <= %d texts / %d tokens) vs "
+      "\n[2] embedding texts/s, %d threads: alith Embedder (packs of <= %d texts / %d tokens) vs "
       "sentence-transformers (batch_size 32); best of %d, alternating\n",
-      o.threads, defaults.max_sequences, defaults.batch_tokens, o.reps);
+      o.threads, defaults.max_sequences, defaults.pack_tokens, o.reps);
   for (const auto& s : sets)
     std::printf("  set %-6s: %zu texts, %.1f tokens on average\n", s.name.c_str(), s.texts.size(),
                 s.tokens_mean);
@@ -552,6 +553,8 @@ int main(int argc, char** argv) {
         o.texts = std::stoi(next()), texts_set = true;
       else if (a == "--batch-tokens")
         o.embedder.batch_tokens = std::stoi(next());
+      else if (a == "--pack-tokens")
+        o.embedder.pack_tokens = std::stoi(next());
       else if (a == "--max-sequences")
         o.embedder.max_sequences = std::stoi(next());
       else if (a == "--model")

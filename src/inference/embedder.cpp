@@ -47,8 +47,9 @@ class Embedder::Impl {
       : model_(std::move(model)), options_(options) {
     detail::ensure_backend();
     if (!model_) throw InvalidArgumentError("Embedder::create: no model");
-    if (options_.batch_tokens < 8 || options_.max_sequences < 1) {
-      throw InvalidArgumentError("EmbedderOptions: batch_tokens must be >= 8 and max_sequences >= 1");
+    if (options_.batch_tokens < 8 || options_.max_sequences < 1 || options_.pack_tokens < 1) {
+      throw InvalidArgumentError(
+          "EmbedderOptions: batch_tokens must be >= 8, max_sequences and pack_tokens >= 1");
     }
     vocab_ = llama_model_get_vocab(model_->raw());
     llama_context_params p = llama_context_default_params();
@@ -103,8 +104,14 @@ class Embedder::Impl {
       cancel.check();
       common_batch_clear(batch);
       std::vector<size_t> members;
+      // An encoder attends across the whole micro-batch (other sequences are masked, not skipped), so the
+      // cost grows with the square of the tokens packed together: pack up to pack_tokens, and a longer text
+      // goes alone.
+      const auto fits = [&](size_t n) {
+        return members.empty() || batch.n_tokens + static_cast<int>(n) <= options_.pack_tokens;
+      };
       while (next < tokenized.size() && static_cast<int>(members.size()) < options_.max_sequences &&
-             batch.n_tokens + static_cast<int>(tokenized[next].size()) <= options_.batch_tokens) {
+             fits(tokenized[next].size())) {
         const auto seq = static_cast<llama_seq_id>(members.size());
         const auto& tokens = tokenized[next];
         for (size_t i = 0; i < tokens.size(); ++i) {
@@ -139,7 +146,8 @@ class Embedder::Impl {
   const llama_vocab* vocab_ = nullptr;
   size_t count_tokens(std::string_view text) const {
     // Without the special tokens the model adds ([CLS]/[SEP]): a chunker sizes the text itself.
-    const auto n = llama_tokenize(vocab_, text.data(), static_cast<int32_t>(text.size()), nullptr, 0, false, false);
+    const auto n =
+        llama_tokenize(vocab_, text.data(), static_cast<int32_t>(text.size()), nullptr, 0, false, false);
     return static_cast<size_t>(n < 0 ? -n : n);
   }
 

@@ -18,9 +18,12 @@ enum class Pooling { model_default, mean, cls, last };
 struct EmbedderOptions {
   Pooling pooling = Pooling::model_default;  // the GGUF's pooling type, else mean
   bool normalize = true;                     // unit length, so dot product = cosine similarity
-  int batch_tokens = 2048;                   // tokens per decode (texts are truncated to the model context)
-  int max_sequences = 32;                    // texts per decode
-  int threads = 0;                           // 0: default_threads()
+  int batch_tokens = 2048;  // the longest text embedded whole (and at most the model's context)
+  // Texts are packed into one decode up to this many tokens. Encoders attend across the whole decode, so a
+  // pack costs the square of its tokens: small packs are faster (bench/ingest_bench).
+  int pack_tokens = 512;
+  int max_sequences = 32;  // texts per decode
+  int threads = 0;         // 0: default_threads()
 };
 
 class Embedder {
