@@ -20,25 +20,13 @@ using alith::testing::ChromaServer;
 
 using namespace alith::store::testing;
 
-ChromaServer* shared_server() {
-  return shared_peer<ChromaServer>(!ChromaServer::binary().empty());
-}
-
-class ChromaStoreTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    server_ = shared_server();
-    if (!server_) GTEST_SKIP() << "Chroma is not installed: run scripts/store-peers";
-  }
-  std::unique_ptr<VectorStore> open(const std::string& collection, Metric metric = Metric::cosine,
-                                    const std::string& model = "") {
-    return open_store("chroma:" + server_->url(), collection_options(collection, metric, model));
-  }
-  OpenCollection opener() {
-    return [this](const std::string& c, Metric m, const std::string& model) { return open(c, m, model); };
-  }
-  ChromaServer* server_ = nullptr;
+struct ChromaPeer {
+  using Server = ChromaServer;
+  static bool installed() { return !ChromaServer::binary().empty(); }
+  static std::string ref(const Server& server) { return "chroma:" + server.url(); }
+  static constexpr const char* missing = "Chroma is not installed: run scripts/store-peers";
 };
+using ChromaStoreTest = ServerStoreTest<ChromaPeer>;
 
 TEST_F(ChromaStoreTest, UpsertGetReplaceRemove) {
   auto store = open("crud");
@@ -127,19 +115,10 @@ TEST_F(ChromaStoreTest, UnreachableServerIsAnIoError) {
   EXPECT_THROW(open_store("chroma:127.0.0.1:1"), InvalidArgumentError);
 }
 
-// The shared conformance suite, against the same server (each test opens its own collection).
-std::vector<StoreFactory> conformance_factories() {
-  // Not installed: the tests above say so when they skip. The server itself starts on first use, in a test.
-  if (ChromaServer::binary().empty()) return {};
-  return {StoreFactory{"chroma",
-                       [](const StoreOptions& options) {
-                         auto* server = shared_server();
-                         return open_store("chroma:" + server->url(), options);
-                       },
-                       /*keyword_search=*/false, /*persistent=*/true}};
-}
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(StoreConformance);
-INSTANTIATE_TEST_SUITE_P(Chroma, StoreConformance, ::testing::ValuesIn(conformance_factories()),
+INSTANTIATE_TEST_SUITE_P(Chroma, StoreConformance,
+                         ::testing::ValuesIn(ChromaStoreTest::conformance("chroma",
+                                                                          /*keyword_search=*/false)),
                          [](const auto& info) { return info.param.name; });
 
 }  // namespace

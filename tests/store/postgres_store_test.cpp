@@ -21,25 +21,13 @@ using alith::testing::PostgresServer;
 
 using namespace alith::store::testing;
 
-PostgresServer* shared_server() {
-  return shared_peer<PostgresServer>(!PostgresServer::binaries().empty());
-}
-
-class PostgresStoreTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    server_ = shared_server();
-    if (!server_) GTEST_SKIP() << "PostgreSQL with pgvector is not installed: run scripts/store-peers";
-  }
-  std::unique_ptr<VectorStore> open(const std::string& collection, Metric metric = Metric::cosine,
-                                    const std::string& model = "") {
-    return open_store(server_->uri(), collection_options(collection, metric, model));
-  }
-  OpenCollection opener() {
-    return [this](const std::string& c, Metric m, const std::string& model) { return open(c, m, model); };
-  }
-  PostgresServer* server_ = nullptr;
+struct PostgresPeer {
+  using Server = PostgresServer;
+  static bool installed() { return !PostgresServer::binaries().empty(); }
+  static std::string ref(const Server& server) { return server.uri(); }
+  static constexpr const char* missing = "PostgreSQL with pgvector is not installed: run scripts/store-peers";
 };
+using PostgresStoreTest = ServerStoreTest<PostgresPeer>;
 
 TEST_F(PostgresStoreTest, UpsertGetReplaceRemove) {
   auto store = open("crud");
@@ -188,19 +176,10 @@ TEST_F(PostgresStoreTest, RefHidesThePassword) {
             "postgresql://postgres:***@127.0.0.1:" + std::to_string(server_->port()) + "/postgres");
 }
 
-// The shared conformance suite, against the same server (each test opens its own collection).
-std::vector<StoreFactory> conformance_factories() {
-  // Not installed: the tests above say so when they skip. The server itself starts on first use, in a test.
-  if (PostgresServer::binaries().empty()) return {};
-  return {StoreFactory{"postgres",
-                       [](const StoreOptions& options) {
-                         auto* server = shared_server();
-                         return open_store(server->uri(), options);
-                       },
-                       /*keyword_search=*/true, /*persistent=*/true}};
-}
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(StoreConformance);
-INSTANTIATE_TEST_SUITE_P(Postgres, StoreConformance, ::testing::ValuesIn(conformance_factories()),
+INSTANTIATE_TEST_SUITE_P(Postgres, StoreConformance,
+                         ::testing::ValuesIn(PostgresStoreTest::conformance("postgres",
+                                                                            /*keyword_search=*/true)),
                          [](const auto& info) { return info.param.name; });
 
 }  // namespace

@@ -54,23 +54,16 @@ class EdgeServer {
   ChildProcess child_;
 };
 
-EdgeServer* shared_server() {
-  return shared_peer<EdgeServer>(!edge_python().empty());
-}
-
-class QdrantEdgeTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    if (edge_python().empty()) GTEST_SKIP() << "qdrant-edge-py is not installed: run scripts/store-peers";
-  }
-  std::unique_ptr<VectorStore> open(const std::string& collection, Metric metric = Metric::cosine) {
-    return open_store("qdrant:" + shared_server()->url(), collection_options(collection, metric, ""));
-  }
+struct EdgePeer {
+  using Server = EdgeServer;
+  static bool installed() { return !edge_python().empty(); }
+  static std::string ref(const Server& server) { return "qdrant:" + server.url(); }
+  static constexpr const char* missing = "qdrant-edge-py is not installed: run scripts/store-peers";
 };
+using QdrantEdgeTest = ServerStoreTest<EdgePeer>;
 
 TEST_F(QdrantEdgeTest, ScoresFollowTheConventionForEachMetric) {
-  const auto cosine = expect_scores_follow_each_metric(
-      [this](const std::string& c, Metric m, const std::string&) { return open(c, m); }, 1e-5);
+  const auto cosine = expect_scores_follow_each_metric(opener(), 1e-5);
   // Qdrant stores Cosine vectors normalised; get() returns the vector as given (kept in the payload).
   EXPECT_EQ(cosine->get("long")->vector, (std::vector<float>{3, 4}));
 }
@@ -112,15 +105,10 @@ TEST_F(QdrantEdgeTest, FiltersAgreeWithTheInMemoryEvaluation) {
   EXPECT_EQ(store->count(), records.size() - 2);
 }
 
-std::vector<StoreFactory> conformance_factories() {
-  if (edge_python().empty()) return {};  // not installed: the tests above say so when they skip
-  return {StoreFactory{
-      "qdrant_edge",
-      [](const StoreOptions& options) { return open_store("qdrant:" + shared_server()->url(), options); },
-      /*keyword_search=*/false, /*persistent=*/true}};
-}
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(StoreConformance);
-INSTANTIATE_TEST_SUITE_P(QdrantEdge, StoreConformance, ::testing::ValuesIn(conformance_factories()),
+INSTANTIATE_TEST_SUITE_P(QdrantEdge, StoreConformance,
+                         ::testing::ValuesIn(QdrantEdgeTest::conformance("qdrant_edge",
+                                                                         /*keyword_search=*/false)),
                          [](const auto& info) { return info.param.name; });
 
 }  // namespace

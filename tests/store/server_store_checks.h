@@ -17,6 +17,7 @@
 
 #include "alith/core/error.h"
 #include "alith/store/vector_store.h"
+#include "store_conformance.h"
 
 namespace alith::store::testing {
 
@@ -40,6 +41,41 @@ inline StoreOptions collection_options(const std::string& collection, Metric met
   options.embedding_model = model;
   return options;
 }
+
+// The fixture of a backend's own tests against its peer. P describes the peer:
+//   using Server = ...;                          // the launcher (tests/support), started once per binary
+//   static bool installed();                     // the peer is there to start
+//   static std::string ref(const Server&);       // the store reference that reaches it
+//   static constexpr const char* missing = ...;  // the advice when it is not installed
+template <class P>
+class ServerStoreTest : public ::testing::Test {
+ public:
+  static typename P::Server* server() { return shared_peer<typename P::Server>(P::installed()); }
+
+  // The conformance suite's factory for this peer, against the same server (each conformance test opens its
+  // own collection); none when the peer is not installed, as the fixture's tests then say when they skip. The
+  // server itself starts on first use, in a test.
+  static std::vector<StoreFactory> conformance(const std::string& name, bool keyword_search) {
+    if (!P::installed()) return {};
+    return {StoreFactory{name,
+                         [](const StoreOptions& options) { return open_store(P::ref(*server()), options); },
+                         keyword_search, /*persistent=*/true}};
+  }
+
+ protected:
+  void SetUp() override {
+    server_ = server();
+    if (!server_) GTEST_SKIP() << P::missing;
+  }
+  std::unique_ptr<VectorStore> open(const std::string& collection, Metric metric = Metric::cosine,
+                                    const std::string& model = "") {
+    return open_store(P::ref(*server_), collection_options(collection, metric, model));
+  }
+  OpenCollection opener() {
+    return [this](const std::string& c, Metric m, const std::string& model) { return open(c, m, model); };
+  }
+  typename P::Server* server_ = nullptr;
+};
 
 inline std::set<std::string> ids_of(const std::vector<Hit>& hits) {
   std::set<std::string> out;
