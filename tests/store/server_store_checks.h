@@ -160,9 +160,36 @@ inline std::unique_ptr<VectorStore> expect_scores_follow_each_metric(const OpenC
   return cosine;
 }
 
-// For each filter spec, count and search give exactly the records Filter::matches selects in memory.
-inline void expect_filters_agree_with_memory(VectorStore& store, const std::vector<Record>& records,
-                                             const std::vector<Json>& specs) {
+// The filter check every server store runs: the records below plus the backend's own (`own_records`, ids r4,
+// r6 and r7: what its server can store), and the specs below plus the backend's own (`own_specs`: what its
+// server can express). For each spec, count and search give exactly the records Filter::matches selects in
+// memory; then removing lang == "en" (r1 and r5) leaves the rest.
+inline void expect_filters_agree_with_memory(VectorStore& store, const std::vector<Record>& own_records,
+                                             const std::vector<Json>& own_specs) {
+  std::vector<Record> records = {
+      {"r1", {1, 0}, "", {{"page", 2}, {"lang", "en"}, {"draft", true}}},
+      {"r2", {0.9f, 0.1f}, "", {{"page", 2.0}, {"lang", "fr"}}},
+      {"r3", {0.8f, 0.2f}, "", {{"page", "2"}, {"lang", "de"}, {"draft", false}}},
+      {"r5", {0.6f, 0.4f}, "", {{"page", 10.5}, {"lang", "en"}, {"it's", "quote\"d"}}},
+  };
+  records.insert(records.end(), own_records.begin(), own_records.end());
+  store.upsert(records);
+  std::vector<Json> specs = {
+      Json::object(),
+      {{"page", 2}},
+      {{"page", 2.0}},
+      {{"page", "2"}},
+      {{"page", {{"$ne", 2}}}},
+      {{"lang", {{"$ne", "en"}}}},
+      {{"lang", {{"$in", {"en", "de"}}}}},
+      {{"lang", {{"$nin", Json::array()}}}},
+      {{"lang", {{"$in", Json::array()}}}},
+      {{"page", {{"$gte", 2}, {"$lt", 10}}}},
+      {{"page", {{"$gt", 2.5}}}},
+      {{"lang", "en"}, {"page", {{"$lt", 3}}}},
+      {{"it's", "quote\"d"}},
+  };
+  specs.insert(specs.end(), own_specs.begin(), own_specs.end());
   for (const auto& spec : specs) {
     SCOPED_TRACE(spec.dump());
     const Filter filter = Filter::from_json(spec);
@@ -172,6 +199,8 @@ inline void expect_filters_agree_with_memory(VectorStore& store, const std::vect
     EXPECT_EQ(store.count(filter), expected.size());
     EXPECT_EQ(ids_of(store.search(std::vector<float>{1, 0}, 10, filter)), expected);
   }
+  EXPECT_EQ(store.remove_where(Filter::from_json({{"lang", "en"}})), 2u);
+  EXPECT_EQ(store.count(), records.size() - 2);
 }
 
 // Mixed dimensions in one call, then a dimension other than the collection's, in upserts and in a query. The
