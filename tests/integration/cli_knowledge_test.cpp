@@ -3,10 +3,12 @@
 
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -101,7 +103,8 @@ TEST_F(CliKnowledge, AKilledIndexResumesWhereItStopped) {
   }
   const std::string command = alith() + " index " + docs.string() + " --store " + store() +
                               " --chunk-tokens 32 --overlap-tokens 0 --no-embedding-cache";
-  // Kill it part way (when exactly does not matter: any moment must leave a store that resumes).
+  // Kill it part way: as soon as the first files are in the store (read through SQLite itself, as another
+  // process would), so the kill lands with most files still to go.
   const pid_t child = ::fork();
   ASSERT_GE(child, 0);
   if (child == 0) {
@@ -109,14 +112,39 @@ TEST_F(CliKnowledge, AKilledIndexResumesWhereItStopped) {
             static_cast<char*>(nullptr));
     ::_exit(127);
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  const auto stored = [&] {
+    sqlite3* db = nullptr;
+    int64_t n = 0;
+    if (sqlite3_open_v2((dir_ / "kb.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+      sqlite3_busy_timeout(db, 1000);
+      sqlite3_stmt* stmt = nullptr;
+      if (sqlite3_prepare_v2(db,
+                             "SELECT count(DISTINCT json_extract(metadata, '$.source')) FROM alith_records",
+                             -1, &stmt, nullptr) == SQLITE_OK &&
+          sqlite3_step(stmt) == SQLITE_ROW) {
+        n = sqlite3_column_int64(stmt, 0);
+      }
+      sqlite3_finalize(stmt);
+    }
+    sqlite3_close(db);
+    return n;
+  };
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (stored() < 2 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
   ::kill(child, SIGKILL);
   int status = 0;
   ::waitpid(child, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "alith index finished before it could be killed";
+  const int64_t before_resume = stored();
+  EXPECT_GE(before_resume, 2);
+  EXPECT_LT(before_resume, 60);
 
   const auto resumed = run_json(command + " --json 2>&1");
   EXPECT_EQ(resumed["failures"].size(), 0u);
-  EXPECT_EQ(resumed["files_indexed"].get<size_t>() + resumed["files_unchanged"].get<size_t>(), 60u);
+  EXPECT_EQ(resumed["files_unchanged"].get<int64_t>(), before_resume);
+  EXPECT_EQ(resumed["files_indexed"].get<int64_t>(), 60 - before_resume);
 
   // The resumed store holds exactly what one uninterrupted run stores.
   const auto fresh = run_json(alith() + " index " + docs.string() + " --store " + store("fresh.db") +
