@@ -132,6 +132,13 @@ TEST(MarkdownLoader, FrontMatterBecomesMetadataAndKeepsLineNumbers) {
   EXPECT_EQ(docs[0].span(at, at + 4).line_begin, 12u);
 }
 
+TEST(MarkdownLoader, FrontMatterClosingAtTheEndOfTheFileKeepsTheLineCount) {
+  // Found by markdown_loader_fuzz: the closing line has no newline of its own.
+  const auto docs = load_bytes("---\nk: v\n---", "markdown", "end.md");
+  EXPECT_EQ(docs[0].text, "\n\n");
+  EXPECT_EQ(docs[0].metadata["k"], "v");
+}
+
 TEST(MarkdownLoader, HeadingTitleWhenFrontMatterHasNone) {
   const auto docs = load_bytes("---\nauthor: me\n...\n# From Heading\n", "markdown", "a");
   EXPECT_EQ(docs[0].metadata["author"], "me");
