@@ -16,26 +16,20 @@ struct OpName {
 constexpr OpName kOps[] = {{"$eq", Op::eq}, {"$ne", Op::ne},   {"$lt", Op::lt}, {"$lte", Op::lte},
                            {"$gt", Op::gt}, {"$gte", Op::gte}, {"$in", Op::in}, {"$nin", Op::nin}};
 
-std::string_view name_of(Op op) {
-  for (const auto& o : kOps)
-    if (o.op == op) return o.name;
-  return "$eq";
-}
-
 void check_operand(const std::string& field, Op op, const Json& value) {
   const auto scalar = [](const Json& v) { return v.is_string() || v.is_number() || v.is_boolean(); };
   if (op == Op::in || op == Op::nin) {
     if (!value.is_array())
-      throw InvalidArgumentError("filter on '" + field + "': " + std::string(name_of(op)) +
+      throw InvalidArgumentError("filter on '" + field + "': " + std::string(to_string(op)) +
                                  " needs an array");
     for (const auto& item : value)
       if (!scalar(item))
-        throw InvalidArgumentError("filter on '" + field + "': " + std::string(name_of(op)) +
+        throw InvalidArgumentError("filter on '" + field + "': " + std::string(to_string(op)) +
                                    " items must be strings, numbers or booleans");
     return;
   }
   if (!scalar(value))
-    throw InvalidArgumentError("filter on '" + field + "': the operand of " + std::string(name_of(op)) +
+    throw InvalidArgumentError("filter on '" + field + "': the operand of " + std::string(to_string(op)) +
                                " must be a string, number or boolean");
   if ((op == Op::lt || op == Op::lte || op == Op::gt || op == Op::gte) && value.is_boolean())
     throw InvalidArgumentError("filter on '" + field + "': ranges need a number or a string");
@@ -69,6 +63,12 @@ bool contains(const Json& list, const Json& value) {
 }
 
 }  // namespace
+
+std::string_view to_string(Condition::Op op) noexcept {
+  for (const auto& o : kOps)
+    if (o.op == op) return o.name;
+  return "$eq";
+}
 
 Filter Filter::from_json(const Json& spec) {
   Filter filter;
@@ -144,7 +144,7 @@ bool Filter::matches(const Json& metadata) const {
 
 Json Filter::to_json() const {
   Json out = Json::object();
-  for (const auto& c : conditions_) out[c.field][std::string(name_of(c.op))] = c.value;
+  for (const auto& c : conditions_) out[c.field][std::string(to_string(c.op))] = c.value;
   return out;
 }
 

@@ -10,6 +10,7 @@
 // A document without the field never matches a condition on it (except $ne and $nin).
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "alith/core/json.h"
@@ -22,6 +23,9 @@ struct Condition {
   Op op = Op::eq;
   Json value;  // a scalar, or an array for in/nin
 };
+
+// "$eq", "$lt", ...: the operator as the filter language writes it.
+std::string_view to_string(Condition::Op op) noexcept;
 
 class Filter {
  public:

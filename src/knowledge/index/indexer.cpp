@@ -108,22 +108,29 @@ IndexReport Indexer::index(const std::vector<std::filesystem::path>& paths) {
     const std::string source = file.string();
     const uint64_t bytes = size_of(file);
     // Problems with the file itself are the file's failure; problems of the store or the model stop the run.
-    std::string sha;
-    std::vector<Document> documents;
-    bool unchanged = false;
-    try {
-      sha = file_sha256(file);
-      unchanged = store_.count(store::Filter()
-                                   .where("source", store::Condition::Op::eq, source)
-                                   .where("file_sha256", store::Condition::Op::eq, sha)) > 0;
-      if (!unchanged) documents = load_file(file, options_.load);
-    } catch (const CancelledError&) {
-      throw;
-    } catch (const Error& e) {
+    const auto failed = [&](const Error& e) {
       report.failures.push_back({source, e.code(), e.what()});
       progress.bytes_done += bytes;
       ++progress.files_done;
+    };
+    std::string sha;
+    try {
+      sha = file_sha256(file);
+    } catch (const Error& e) {
+      failed(e);
       continue;
+    }
+    const bool unchanged = store_.count(store::Filter()
+                                            .where("source", store::Condition::Op::eq, source)
+                                            .where("file_sha256", store::Condition::Op::eq, sha)) > 0;
+    std::vector<Document> documents;
+    if (!unchanged) {
+      try {
+        documents = load_file(file, options_.load);
+      } catch (const Error& e) {
+        failed(e);
+        continue;
+      }
     }
     if (unchanged) {
       ++report.files_unchanged;

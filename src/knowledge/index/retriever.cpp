@@ -96,7 +96,7 @@ std::vector<Citation> Retriever::retrieve(std::string_view query, const Retrieve
     } catch (const UnsupportedError&) {
       // A store without full-text search: the vector list alone.
     }
-    hits = store::reciprocal_rank_fusion(lists, 60, pool);
+    hits = store::reciprocal_rank_fusion(lists, store::HybridOptions{}.rrf_k, pool);
   }
   if (options.reranker) hits = options.reranker(query, std::move(hits));
   if (hits.size() > options.k) hits.resize(options.k);

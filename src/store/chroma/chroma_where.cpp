@@ -15,28 +15,6 @@ Json as_chroma_number(const Json& v) {
   return v.is_number() ? Json(v.get<double>()) : v;
 }
 
-const char* name_of(Op op) {
-  switch (op) {
-    case Op::eq:
-      return "$eq";
-    case Op::ne:
-      return "$ne";
-    case Op::lt:
-      return "$lt";
-    case Op::lte:
-      return "$lte";
-    case Op::gt:
-      return "$gt";
-    case Op::gte:
-      return "$gte";
-    case Op::in:
-      return "$in";
-    case Op::nin:
-      return "$nin";
-  }
-  return "$eq";
-}
-
 // $in/$nin lists, one per JSON type (Chroma wants homogeneous lists).
 std::vector<Json> split_by_type(const Json& list) {
   Json strings = Json::array(), numbers = Json::array(), booleans = Json::array();
@@ -78,12 +56,12 @@ std::optional<Json> to_where(const Filter& filter) {
       case Op::gte:
         if (!c.value.is_number())
           throw UnsupportedError("chroma store: filter on '" + c.field +
-                                 "': Chroma compares only numbers with " + name_of(c.op));
-        clauses.push_back({{c.field, {{name_of(c.op), c.value}}}});
+                                 "': Chroma compares only numbers with " + std::string(to_string(c.op)));
+        clauses.push_back({{c.field, {{std::string(to_string(c.op)), c.value}}}});
         break;
       case Op::eq:
       case Op::ne:
-        clauses.push_back({{c.field, {{name_of(c.op), as_chroma_number(c.value)}}}});
+        clauses.push_back({{c.field, {{std::string(to_string(c.op)), as_chroma_number(c.value)}}}});
         break;
     }
   }
