@@ -1,0 +1,109 @@
+#pragma once
+
+// Durable state of workflow runs. A Checkpoint is the state of one thread (a run and its continuations)
+// between two supersteps: the shared state, the tasks of the next step, and a link to the checkpoint it came
+// from. The engine writes one after every completed step; a TaskWrite records what one task of the next step
+// produced (its update, an interrupt, the human's answer) as soon as it is known, so that after a crash or an
+// interrupt the finished tasks of a step are not run again.
+//
+// Backends: SQLite (the default, open_checkpointer("sqlite:path")), PostgreSQL ("postgres://..."), Redis
+// ("redis://host:port[/db]") and memory ("memory:"). Every backend is thread-safe: one checkpointer serves
+// many concurrent runs. put() is atomic: a crash leaves either the whole checkpoint or none of it.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "alith/core/json.h"
+
+namespace alith::flow {
+
+// One task of a step: a node to run, with its own input for a Send (map-reduce) or the shared state.
+struct Task {
+  std::string id;  // the task's idempotency key: "<checkpoint id>/<index>/<node>", stable across re-runs
+  std::string node;
+  std::optional<Json> input;  // a Send's payload; nullopt: the node reads the shared state
+};
+
+struct Checkpoint {
+  std::string thread_id;
+  std::string id;         // unique; 32 hex digits, the first 12 a millisecond timestamp
+  std::string parent_id;  // empty for a thread's first checkpoint
+  int64_t step = 0;       // -1: the input checkpoint, before the first step
+  Json state = Json::object();
+  std::vector<Task> next;  // empty: the run is finished
+  // Progress of joins (edges that wait for several nodes): join index (as text) -> names of the nodes that
+  // have finished since the join last fired.
+  Json joins = Json::object();
+  std::string source;  // "input", "loop", "fork" or "update"
+  // The application's own data, carried from checkpoint to checkpoint (the CLI keeps the workflow's file).
+  Json metadata = Json::object();
+  int64_t created_ms = 0;  // Unix time in milliseconds
+};
+
+// What one task recorded against a checkpoint.
+struct TaskWrite {
+  enum class Kind {
+    update,     // value: the task's state update (the task is done)
+    interrupt,  // value: {"index": n, "payload": ...}: the task paused at its n-th interrupt
+    resume,     // value: the array of answers to the task's interrupts, in order
+  };
+  std::string task_id;
+  Kind kind = Kind::update;
+  Json value;
+};
+
+std::string_view to_string(TaskWrite::Kind kind) noexcept;
+// nullopt for an unknown name.
+std::optional<TaskWrite::Kind> task_write_kind(std::string_view name) noexcept;
+
+// Checkpoints and writes travel as JSON; every backend stores this form, so they can be copied between
+// backends. from_json returns a ParseError for a malformed document.
+Json to_json(const Checkpoint& checkpoint);
+Result<Checkpoint> checkpoint_from_json(const Json& json);
+
+class Checkpointer {
+ public:
+  virtual ~Checkpointer() = default;
+
+  // Stores a checkpoint atomically. Writing an id twice replaces nothing: InvalidArgumentError.
+  virtual void put(const Checkpoint& checkpoint) = 0;
+  // The thread's newest checkpoint (the last one put), or the one with this id; nullopt when there is none.
+  virtual std::optional<Checkpoint> get(const std::string& thread_id,
+                                        const std::string& checkpoint_id = {}) = 0;
+  // The thread's checkpoints, newest first; at most limit (0: all).
+  virtual std::vector<Checkpoint> list(const std::string& thread_id, size_t limit = 0) = 0;
+
+  // Records a task's write against a checkpoint. A later write of the same task and kind replaces the
+  // earlier.
+  virtual void put_write(const std::string& thread_id, const std::string& checkpoint_id,
+                         const TaskWrite& write) = 0;
+  // The writes recorded against a checkpoint, in the order they were first put.
+  virtual std::vector<TaskWrite> writes(const std::string& thread_id, const std::string& checkpoint_id) = 0;
+
+  // Removes a thread's checkpoints and writes. Nothing happens for an unknown thread.
+  virtual void delete_thread(const std::string& thread_id) = 0;
+  // Every thread id, sorted.
+  virtual std::vector<std::string> threads() = 0;
+};
+
+// How durable a SQLite checkpoint is once put() returns. process: it survives the process being killed (WAL,
+// synchronous=NORMAL). power_loss: it survives a power loss too (an fsync per checkpoint; much slower).
+enum class Durability { process, power_loss };
+
+struct CheckpointerOptions {
+  Durability durability = Durability::process;
+};
+
+// Opens a backend by reference: "memory:", "sqlite:<path>" (created when missing), "postgres://..." or
+// "postgresql://..." (libpq URI; tables created when missing), "redis://host:port[/db]". ConfigError for an
+// unknown scheme; IoError when the backend cannot be reached.
+std::shared_ptr<Checkpointer> open_checkpointer(const std::string& ref,
+                                                const CheckpointerOptions& options = {});
+
+// A new checkpoint id: 12 hex digits of milliseconds since the epoch, then 20 random hex digits.
+std::string new_checkpoint_id();
+
+}  // namespace alith::flow

@@ -1,0 +1,112 @@
+// The JSON form of checkpoints (the one every backend stores) and checkpoint ids.
+
+#include <chrono>
+#include <cstdio>
+#include <random>
+
+#include "alith/flow/checkpointer.h"
+
+namespace alith::flow {
+
+std::string_view to_string(TaskWrite::Kind kind) noexcept {
+  switch (kind) {
+    case TaskWrite::Kind::update:
+      return "update";
+    case TaskWrite::Kind::interrupt:
+      return "interrupt";
+    case TaskWrite::Kind::resume:
+      return "resume";
+  }
+  return "update";
+}
+
+std::optional<TaskWrite::Kind> task_write_kind(std::string_view name) noexcept {
+  for (auto kind : {TaskWrite::Kind::update, TaskWrite::Kind::interrupt, TaskWrite::Kind::resume}) {
+    if (to_string(kind) == name) return kind;
+  }
+  return std::nullopt;
+}
+
+Json to_json(const Checkpoint& c) {
+  Json tasks = Json::array();
+  for (const auto& t : c.next) {
+    Json task = {{"id", t.id}, {"node", t.node}};
+    if (t.input) task["input"] = *t.input;
+    tasks.push_back(std::move(task));
+  }
+  return {{"thread_id", c.thread_id}, {"id", c.id},
+          {"parent_id", c.parent_id}, {"step", c.step},
+          {"state", c.state},         {"next", std::move(tasks)},
+          {"joins", c.joins},         {"source", c.source},
+          {"metadata", c.metadata},   {"created_ms", c.created_ms}};
+}
+
+namespace {
+
+ErrorInfo bad(const std::string& what) {
+  return make_error(ErrorCode::parse, "checkpoint document: " + what);
+}
+
+bool get_string(const Json& json, const char* key, std::string& out) {
+  auto it = json.find(key);
+  if (it == json.end() || !it->is_string()) return false;
+  out = it->get<std::string>();
+  return true;
+}
+
+bool get_int(const Json& json, const char* key, int64_t& out) {
+  auto it = json.find(key);
+  if (it == json.end() || !it->is_number_integer()) return false;
+  out = it->get<int64_t>();
+  return true;
+}
+
+}  // namespace
+
+Result<Checkpoint> checkpoint_from_json(const Json& json) {
+  if (!json.is_object()) return bad("not an object");
+  Checkpoint c;
+  if (!get_string(json, "thread_id", c.thread_id)) return bad("thread_id must be a string");
+  if (!get_string(json, "id", c.id) || c.id.empty()) return bad("id must be a non-empty string");
+  if (!get_string(json, "parent_id", c.parent_id)) return bad("parent_id must be a string");
+  if (!get_string(json, "source", c.source)) return bad("source must be a string");
+  if (!get_int(json, "step", c.step)) return bad("step must be an integer");
+  if (!get_int(json, "created_ms", c.created_ms)) return bad("created_ms must be an integer");
+  for (const char* key : {"state", "joins", "metadata"}) {
+    auto it = json.find(key);
+    if (it == json.end() || !it->is_object()) return bad(std::string(key) + " must be an object");
+  }
+  c.state = json["state"];
+  c.joins = json["joins"];
+  c.metadata = json["metadata"];
+  auto next = json.find("next");
+  if (next == json.end() || !next->is_array()) return bad("next must be an array");
+  c.next.reserve(next->size());
+  for (const auto& t : *next) {
+    Task task;
+    if (!t.is_object() || !get_string(t, "id", task.id) || !get_string(t, "node", task.node)) {
+      return bad("each task needs a string id and node");
+    }
+    if (auto input = t.find("input"); input != t.end()) task.input = *input;
+    c.next.push_back(std::move(task));
+  }
+  return c;
+}
+
+std::string new_checkpoint_id() {
+  // A per-thread engine seeded once from the OS: ids must not collide across processes, and reading
+  // /dev/urandom for every step would cost more than the step itself.
+  thread_local std::mt19937_64 engine{std::random_device{}() ^
+                                      (static_cast<uint64_t>(std::random_device{}()) << 32)};
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count();
+  const uint64_t a = engine(), b = engine();
+  char out[33];
+  std::snprintf(out, sizeof out, "%012llx%04llx%016llx",
+                static_cast<unsigned long long>(ms) & 0xffffffffffffULL,
+                static_cast<unsigned long long>(a & 0xffff), static_cast<unsigned long long>(b));
+  return std::string(out, 32);
+}
+
+}  // namespace alith::flow

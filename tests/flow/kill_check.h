@@ -1,0 +1,23 @@
+#pragma once
+
+// The kill test, shared by the SQLite (unit) and PostgreSQL (integration) runs: a 20-step workflow in a
+// separate process (alith_flow_worker) is SIGKILLed at random moments and restarted until it finishes, thread
+// after thread, until it has been killed at least `kills` times. Then, for every thread: the final state
+// lists the 20 steps once and in order, the external counter (deduplicated by task id) counts each step
+// exactly once, and the checkpoint history is one unbroken parent chain.
+
+#include <string>
+
+namespace alith::flow::testing {
+
+struct KillReport {
+  int kills = 0;
+  int threads = 0;
+  int attempts = 0;  // node executions, re-runs after a kill included
+  int steps = 0;     // node executions that counted (one per step and thread)
+};
+
+// Runs the test (gtest assertions inside) against a checkpointer reference; effects_db is a scratch file.
+KillReport run_kill_test(const std::string& checkpointer_ref, const std::string& effects_db, int kills = 50);
+
+}  // namespace alith::flow::testing

@@ -1,0 +1,39 @@
+// Crash safety and hand-over between processes with the SQLite checkpointer.
+
+#include <gtest/gtest.h>
+
+#include "alith/flow/checkpointer.h"
+#include "kill_check.h"
+#include "support/run_command.h"
+#include "support/temp_dir.h"
+
+namespace alith::flow::testing {
+namespace {
+
+using alith::testing::TempDir;
+
+TEST(FlowKill, SigkillAtRandomPointsThenResumeRunsEveryStepOnce) {
+  TempDir dir("alith-flow-kill-");
+  const auto report = run_kill_test("sqlite:" + dir.file("flow.db"), dir.file("effects.db"));
+  EXPECT_GE(report.kills, 50);
+  std::cout << "[ kill test ] sqlite: " << report.kills << " kills over " << report.threads << " threads; "
+            << report.attempts << " node executions for " << report.steps << " steps" << std::endl;
+}
+
+TEST(FlowKill, InterruptInOneProcessResumeInAnother) {
+  TempDir dir("alith-flow-hitl-");
+  const std::string ref = "sqlite:" + dir.file("flow.db");
+  const std::string worker = ALITH_FLOW_WORKER;
+  auto first = alith::testing::run_command(worker + " interrupt " + ref + " review-1");
+  ASSERT_EQ(first.status, 0) << first.out;
+  const Json payload = Json::parse(first.out);
+  EXPECT_EQ(payload["question"], "publish the draft?");
+  auto second = alith::testing::run_command(worker + " resume " + ref + R"( review-1 '{"ok":true}')");
+  ASSERT_EQ(second.status, 0) << second.out;
+  const Json state = Json::parse(second.out);
+  EXPECT_EQ(state["log"], Json::array({"drafted", R"(answer:{"ok":true})"}));
+  EXPECT_NE(payload["pid"], Json(::getpid()));
+}
+
+}  // namespace
+}  // namespace alith::flow::testing
