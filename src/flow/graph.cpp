@@ -1,12 +1,15 @@
 // The superstep engine: run a step's tasks, record each task's write, apply the updates in task order,
 // checkpoint, route to the next step (docs/ARCHITECTURE.md, "Workflows").
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <exception>
+#include <future>
 #include <mutex>
 #include <set>
+#include <thread>
 #include <variant>
 
 #include "flow/graph_impl.h"
@@ -38,46 +41,54 @@ class EventSink {
       (*handler_)(event);
       return;
     }
-    {
-      std::lock_guard lock(mu_);
-      items_.emplace_back(std::move(event));
-    }
-    cv_.notify_one();
+    push(std::move(event));
   }
-  void task_done(size_t index) {
-    {
-      std::lock_guard lock(mu_);
-      items_.emplace_back(index);
-    }
-    cv_.notify_one();
-  }
-  // Delivers events until every task has reported done; calls on_done(index) for each.
+  void task_done(size_t index) { push(index); }
+  // Delivers events until every task has reported done; calls on_done with the indices of the tasks that
+  // finished since the last call (while it runs, more finish: recording them together is a group commit).
   template <class OnDone>
   void drain(size_t tasks, OnDone&& on_done) {
     size_t done = 0;
+    std::vector<size_t> finished;
     while (done < tasks) {
       std::deque<std::variant<RunEvent, size_t>> batch;
       {
         std::unique_lock lock(mu_);
+        waiting_ = true;
         cv_.wait(lock, [&] { return !items_.empty(); });
+        waiting_ = false;
         batch.swap(items_);
       }
+      finished.clear();
       for (auto& item : batch) {
         if (auto* index = std::get_if<size_t>(&item)) {
-          ++done;
-          on_done(*index);
+          finished.push_back(*index);
         } else if (wanted()) {
           (*handler_)(std::get<RunEvent>(item));
         }
       }
+      done += finished.size();
+      if (!finished.empty()) on_done(finished);
     }
   }
 
  private:
+  void push(std::variant<RunEvent, size_t> item) {
+    bool wake = false;
+    {
+      std::lock_guard lock(mu_);
+      items_.push_back(std::move(item));
+      wake = waiting_;
+    }
+    // Waking the caller only when it sleeps saves a futex call per task in a wide step.
+    if (wake) cv_.notify_one();
+  }
+
   const RunEventHandler* handler_;
   bool queued_;
   std::mutex mu_;
   std::condition_variable cv_;
+  bool waiting_ = false;
   std::deque<std::variant<RunEvent, size_t>> items_;
 };
 
@@ -150,6 +161,81 @@ struct RunState {
   bool may_have_writes = false;  // the checkpoint came from storage: its tasks may have recorded writes
 };
 
+// Stores a run's checkpoints and writes from a background thread, a group per commit (CommitMode::batched).
+class BatchWriter {
+ public:
+  explicit BatchWriter(Checkpointer& checkpointer)
+      : checkpointer_(checkpointer), thread_([this] { loop(); }) {}
+  ~BatchWriter() {
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+  BatchWriter(const BatchWriter&) = delete;
+  BatchWriter& operator=(const BatchWriter&) = delete;
+
+  void put(Checkpoint checkpoint) {
+    std::lock_guard lock(mu_);
+    rethrow();
+    checkpoints_.push_back(std::move(checkpoint));
+    cv_.notify_all();
+  }
+  void put_writes(const std::string& thread_id, const std::string& checkpoint_id,
+                  std::vector<TaskWrite> writes) {
+    std::lock_guard lock(mu_);
+    rethrow();
+    for (auto& w : writes) writes_.push_back({thread_id, checkpoint_id, std::move(w)});
+    cv_.notify_all();
+  }
+  // Waits until everything handed over is stored; rethrows the checkpointer's error.
+  void flush() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return error_ || (checkpoints_.empty() && writes_.empty() && !busy_); });
+    rethrow();
+  }
+
+ private:
+  void rethrow() {
+    if (error_) std::rethrow_exception(error_);
+  }
+  void loop() {
+    std::unique_lock lock(mu_);
+    while (true) {
+      cv_.wait(lock, [&] { return stopping_ || !checkpoints_.empty() || !writes_.empty(); });
+      if (checkpoints_.empty() && writes_.empty()) return;  // stopping with nothing left
+      std::vector<Checkpoint> checkpoints;
+      std::vector<PendingWrite> writes;
+      checkpoints.swap(checkpoints_);
+      writes.swap(writes_);
+      busy_ = true;
+      lock.unlock();
+      try {
+        if (!error_) checkpointer_.put_batch(checkpoints, writes);
+      } catch (...) {
+        lock.lock();
+        error_ = std::current_exception();
+        lock.unlock();
+      }
+      lock.lock();
+      busy_ = false;
+      cv_.notify_all();
+    }
+  }
+
+  Checkpointer& checkpointer_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<Checkpoint> checkpoints_;
+  std::vector<PendingWrite> writes_;
+  bool busy_ = false;
+  bool stopping_ = false;
+  std::exception_ptr error_;
+  std::thread thread_;  // last: starts once the members above exist
+};
+
 }  // namespace
 
 class Engine {
@@ -158,9 +244,29 @@ class Engine {
   // updates are collected, in the order they were applied.
   Engine(const Graph::Impl& g, const RunConfig& config, NodeContext* outer,
          std::vector<Json>* applied = nullptr)
-      : g_(g), config_(config), outer_(outer), applied_(applied) {}
+      : g_(g), config_(config), outer_(outer), applied_(applied) {
+    if (config.checkpointer && config.commit == CommitMode::batched) {
+      writer_ = std::make_unique<BatchWriter>(*config.checkpointer);
+    }
+  }
 
-  RunOutcome run(RunState run, std::map<std::string, std::vector<Json>> answers = {});
+  // Runs steps until END, an interrupt or an error; with a batch writer, returns (or throws) only once every
+  // checkpoint and write it was handed is stored.
+  RunOutcome run(RunState run, std::map<std::string, std::vector<Json>> answers = {}) {
+    if (!writer_) return run_steps(std::move(run), std::move(answers));
+    RunOutcome outcome;
+    try {
+      outcome = run_steps(std::move(run), std::move(answers));
+    } catch (...) {
+      try {
+        writer_->flush();
+      } catch (...) {  // the run's own error is the one to report
+      }
+      throw;
+    }
+    writer_->flush();
+    return outcome;
+  }
 
   // The tasks that follow a set of finished tasks, routed on the state after their step.
   std::vector<Task> route(const std::vector<const Task*>& finished, const Json& state, Json& joins,
@@ -169,10 +275,23 @@ class Engine {
   std::vector<Task> route_start(const Json& state, const std::string& checkpoint_id) const;
 
   void save(const Checkpoint& checkpoint) const {
-    if (config_.checkpointer) config_.checkpointer->put(checkpoint);
+    if (writer_) {
+      writer_->put(checkpoint);
+    } else if (config_.checkpointer) {
+      config_.checkpointer->put(checkpoint);
+    }
+  }
+  void save_writes(const std::string& checkpoint_id, std::vector<TaskWrite> writes) const {
+    if (writes.empty()) return;
+    if (writer_) {
+      writer_->put_writes(config_.thread_id, checkpoint_id, std::move(writes));
+    } else if (config_.checkpointer) {
+      config_.checkpointer->put_writes(config_.thread_id, checkpoint_id, writes);
+    }
   }
 
  private:
+  RunOutcome run_steps(RunState run, std::map<std::string, std::vector<Json>> answers);
   TaskResult execute(const Task& task, const Json& input, int64_t step, std::vector<Json> answers,
                      EventSink& sink) const;
   Json run_subgraph(const CompiledNode& node, const Json& input, NodeContext& context) const;
@@ -185,6 +304,7 @@ class Engine {
   const RunConfig& config_;
   NodeContext* outer_;
   std::vector<Json>* applied_;
+  std::unique_ptr<BatchWriter> writer_;  // CommitMode::batched only
 };
 
 Json Engine::run_subgraph(const CompiledNode& node, const Json& input, NodeContext& context) const {
@@ -330,7 +450,7 @@ std::vector<Task> Engine::route(const std::vector<const Task*>& finished, const 
   return make_tasks(triggered, std::move(sends), checkpoint_id);
 }
 
-RunOutcome Engine::run(RunState run, std::map<std::string, std::vector<Json>> answers) {
+RunOutcome Engine::run_steps(RunState run, std::map<std::string, std::vector<Json>> answers) {
   RunOutcome outcome;
   Checkpoint& cp = run.checkpoint;
   const int limit = config_.max_steps.value_or(g_.max_steps);
@@ -381,22 +501,31 @@ RunOutcome Engine::run(RunState run, std::map<std::string, std::vector<Json>> an
       auto it = answers.find(t.id);
       return it == answers.end() ? std::vector<Json>{} : it->second;
     };
-    // Records a task's outcome the moment it is known, so a crash later in the step does not lose it.
-    auto record = [&](size_t i) {
-      const TaskResult& r = results[i];
-      const Task& t = cp.next[i];
-      if (r.kind == TaskResult::Kind::update) {
-        if (config_.checkpointer && !recorded[i]) {
-          config_.checkpointer->put_write(config_.thread_id, cp.id, {t.id, TaskWrite::Kind::update, r.value});
-        }
-        if (handler) (*handler)(RunEvent{RunEvent::Kind::task_finished, step, t.node, t.id, {}, {}, r.value});
-      } else if (r.kind == TaskResult::Kind::interrupt) {
-        if (config_.checkpointer) {
-          config_.checkpointer->put_write(
-              config_.thread_id, cp.id,
+    // Records the outcomes of tasks the moment they are known, so a crash later in the step does not lose
+    // them. A step's only task needs no write: the step's checkpoint, written right after, records it.
+    const bool lone = to_run.size() == 1;
+    auto record = [&](const std::vector<size_t>& finished) {
+      std::vector<TaskWrite> writes;
+      for (size_t i : finished) {
+        const TaskResult& r = results[i];
+        const Task& t = cp.next[i];
+        if (r.kind == TaskResult::Kind::update && !lone) {
+          writes.push_back({t.id, TaskWrite::Kind::update, r.value});
+        } else if (r.kind == TaskResult::Kind::interrupt) {
+          writes.push_back(
               {t.id, TaskWrite::Kind::interrupt, {{"index", r.interrupt_index}, {"payload", r.value}}});
         }
-        if (handler) (*handler)(RunEvent{RunEvent::Kind::interrupted, step, t.node, t.id, {}, {}, r.value});
+      }
+      save_writes(cp.id, std::move(writes));
+      if (!handler) return;
+      for (size_t i : finished) {
+        const TaskResult& r = results[i];
+        const Task& t = cp.next[i];
+        if (r.kind == TaskResult::Kind::update) {
+          (*handler)(RunEvent{RunEvent::Kind::task_finished, step, t.node, t.id, {}, {}, r.value});
+        } else if (r.kind == TaskResult::Kind::interrupt) {
+          (*handler)(RunEvent{RunEvent::Kind::interrupted, step, t.node, t.id, {}, {}, r.value});
+        }
       }
     };
 
@@ -406,17 +535,27 @@ RunOutcome Engine::run(RunState run, std::map<std::string, std::vector<Json>> an
       EventSink sink(handler, false);
       const size_t i = to_run[0];
       results[i] = execute(cp.next[i], input_of(i), step, answers_for(cp.next[i]), sink);
-      record(i);
+      record({i});
     } else if (!to_run.empty()) {
+      // A few workers take tasks in turn (one pool job per worker, not per task). The caller takes tasks too
+      // when nothing needs it meanwhile: no events to deliver as they happen, no writes to record early.
       EventSink sink(handler, true);
-      ThreadPool& pool = g_.thread_pool();
-      for (size_t i : to_run) {
-        pool.submit([&, i] {
+      std::atomic<size_t> next_task{0};
+      auto work = [&] {
+        for (size_t k; (k = next_task.fetch_add(1, std::memory_order_relaxed)) < to_run.size();) {
+          const size_t i = to_run[k];
           results[i] = execute(cp.next[i], input_of(i), step, answers_for(cp.next[i]), sink);
           sink.task_done(i);
-        });
-      }
-      sink.drain(to_run.size(), [&](size_t i) { record(i); });
+        }
+      };
+      const bool caller_works = !handler && !config_.checkpointer;
+      const size_t workers = std::min(g_.threads, to_run.size() - (caller_works ? 1 : 0));
+      std::vector<std::future<void>> jobs;
+      jobs.reserve(workers);
+      for (size_t w = 0; w < workers; ++w) jobs.push_back(g_.thread_pool().submit(work));
+      if (caller_works) work();
+      sink.drain(to_run.size(), record);
+      for (auto& job : jobs) job.wait();  // the workers still touch next_task as they leave
     }
     for (size_t i = 0; i < n; ++i) {
       if (recorded[i] && handler) {

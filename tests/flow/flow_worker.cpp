@@ -1,10 +1,11 @@
 // A separate process for the crash and hand-over tests (kill_test.cpp, interrupt_process_test.cpp): it runs a
 // workflow against a checkpointer and is killed or exits, so the next process really starts from storage.
 //
-//   alith_flow_worker steps <checkpointer> <thread> <effects.db> <count>
+//   alith_flow_worker steps <checkpointer> <thread> <effects.db> <count> [sync|batched]
 //       A chain of <count> nodes s0..s<count-1>. Each sleeps 0-3 ms, then applies its side effect to an
 //       external SQLite counter through its task id (an idempotency key), and appends its name to "log".
-//       Starts the thread, or resumes it when it has an unfinished run; prints "done" when it ends.
+//       Starts the thread, or resumes it when it has an unfinished run; prints "done" when it ends. The last
+//       argument is the CommitMode (sync by default).
 //   alith_flow_worker interrupt <checkpointer> <thread>
 //       Runs a graph whose "approve" node asks a human; prints the interrupt's payload and exits.
 //   alith_flow_worker resume <checkpointer> <thread> <json value>
@@ -79,7 +80,8 @@ class Effects {
   sqlite3* db_ = nullptr;
 };
 
-int steps(const std::string& ref, const std::string& thread, const std::string& effects_path, int count) {
+int steps(const std::string& ref, const std::string& thread, const std::string& effects_path, int count,
+          CommitMode commit) {
   Effects effects(effects_path);
   std::mt19937 rng(std::random_device{}());
   GraphBuilder b;
@@ -98,6 +100,7 @@ int steps(const std::string& ref, const std::string& thread, const std::string& 
   RunConfig config;
   config.thread_id = thread;
   config.checkpointer = open_checkpointer(ref);
+  config.commit = commit;
   auto last = config.checkpointer->get(thread);
   if (!last) {
     graph->invoke(Json::object(), config);
@@ -131,7 +134,10 @@ std::shared_ptr<const Graph> approval_graph() {
 int main(int argc, char** argv) {
   try {
     const std::vector<std::string> args(argv + 1, argv + argc);
-    if (args.size() == 5 && args[0] == "steps") return steps(args[1], args[2], args[3], std::stoi(args[4]));
+    if ((args.size() == 5 || args.size() == 6) && args[0] == "steps") {
+      const auto commit = args.size() == 6 && args[5] == "batched" ? CommitMode::batched : CommitMode::sync;
+      return steps(args[1], args[2], args[3], std::stoi(args[4]), commit);
+    }
     if (args.size() == 3 && args[0] == "interrupt") {
       RunConfig config;
       config.thread_id = args[2];

@@ -362,7 +362,10 @@ TEST(FlowGraph, CancellationStopsBeforeTheNextStep) {
 class FlowCheckpoints : public ::testing::TestWithParam<std::string> {
  protected:
   std::shared_ptr<Checkpointer> open() {
-    return open_checkpointer(GetParam() == "sqlite" ? "sqlite:" + dir_.file("flow.db") : "memory:");
+    return open_checkpointer(GetParam() == "memory" ? "memory:" : "sqlite:" + dir_.file("flow.db"));
+  }
+  CommitMode commit() const {
+    return GetParam() == "sqlite-batched" ? CommitMode::batched : CommitMode::sync;
   }
   TempDir dir_{"alith-flow-"};
 };
@@ -378,6 +381,7 @@ TEST_P(FlowCheckpoints, EveryStepIsCheckpointedWithParentLinks) {
                    .edge("b", std::string(END))
                    .compile();
   RunConfig config{"t1", cp, {}, {}, {}, {{"flow", "test"}}};
+  config.commit = commit();
   auto out = graph->invoke(Json::object(), config);
   auto history = cp->list("t1");
   ASSERT_EQ(history.size(), 3u);  // input, after a, after b
@@ -424,6 +428,7 @@ TEST_P(FlowCheckpoints, InterruptPausesAndResumeAnswers) {
         .compile();
   };
   RunConfig config{"t", cp, {}, {}, {}, {}};
+  config.commit = commit();
   auto out = build()->invoke(Json::object(), config);
   ASSERT_EQ(out.status, RunOutcome::Status::interrupted);
   ASSERT_EQ(out.interrupts.size(), 1u);
@@ -467,6 +472,7 @@ TEST_P(FlowCheckpoints, ResumeAfterAFailureRerunsOnlyUnfinishedTasks) {
                    .edge("flaky", std::string(END))
                    .compile();
   RunConfig config{"t", cp, {}, {}, {}, {}};
+  config.commit = commit();
   EXPECT_THROW(graph->invoke(Json::object(), config), IoError);
   fail = false;
   auto out = graph->resume(config);
@@ -493,6 +499,7 @@ TEST_P(FlowCheckpoints, ForkFromAnEarlierCheckpointBranchesTheHistory) {
                    .edge("report", std::string(END))
                    .compile();
   RunConfig config{"t", cp, {}, {}, {}, {}};
+  config.commit = commit();
   graph->invoke({{"n", 3}}, config);
   EXPECT_EQ(cp->get("t")->state["log"], Json::array({6}));
   auto history = cp->list("t");
@@ -524,6 +531,7 @@ TEST_P(FlowCheckpoints, StepLimitKeepsTheCheckpointToResumeFrom) {
           .max_steps(4)
           .compile();
   RunConfig config{"t", cp, {}, {}, {}, {}};
+  config.commit = commit();
   EXPECT_THROW(graph->invoke(Json::object(), config), StepLimitError);
   EXPECT_EQ(cp->get("t")->state["n"], 4);
   config.max_steps = 100;
@@ -554,6 +562,7 @@ TEST_P(FlowCheckpoints, SubgraphUpdatesAndInterruptsPassThrough) {
                    .edge("sub", std::string(END))
                    .compile();
   RunConfig config{"t", cp, {}, {}, {}, {}};
+  config.commit = commit();
   auto out = outer->invoke(Json::object(), config);
   ASSERT_EQ(out.status, RunOutcome::Status::interrupted);
   EXPECT_EQ(out.interrupts[0].payload, "inner?");
@@ -563,7 +572,7 @@ TEST_P(FlowCheckpoints, SubgraphUpdatesAndInterruptsPassThrough) {
   EXPECT_FALSE(out.state.contains("private"));
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, FlowCheckpoints, ::testing::Values("memory", "sqlite"));
+INSTANTIATE_TEST_SUITE_P(Backends, FlowCheckpoints, ::testing::Values("memory", "sqlite", "sqlite-batched"));
 
 }  // namespace
 }  // namespace alith::flow

@@ -27,7 +27,8 @@ int query_int(sqlite3* db, const std::string& sql) {
 
 }  // namespace
 
-KillReport run_kill_test(const std::string& ref, const std::string& effects_db, int kills) {
+KillReport run_kill_test(const std::string& ref, const std::string& effects_db, const std::string& commit,
+                         int kills) {
   KillReport report;
   std::mt19937 rng(20261125);
   // Up to ~60 ms: a run of 20 steps takes about 30-60 ms after the process starts, so kills land before the
@@ -41,7 +42,7 @@ KillReport run_kill_test(const std::string& ref, const std::string& effects_db, 
         return report;
       }
       alith::testing::ChildOptions options(
-          {ALITH_FLOW_WORKER, "steps", ref, thread, effects_db, std::to_string(kSteps)});
+          {ALITH_FLOW_WORKER, "steps", ref, thread, effects_db, std::to_string(kSteps), commit});
       alith::testing::ChildProcess child(std::move(options));
       std::this_thread::sleep_for(std::chrono::microseconds(delay_us(rng)));
       // SIGKILL to a worker that already exited hits its zombie and changes nothing: wait() still reports

@@ -18,6 +18,8 @@ struct KillReport {
 };
 
 // Runs the test (gtest assertions inside) against a checkpointer reference; effects_db is a scratch file.
-KillReport run_kill_test(const std::string& checkpointer_ref, const std::string& effects_db, int kills = 50);
+// commit: "sync" or "batched" (CommitMode).
+KillReport run_kill_test(const std::string& checkpointer_ref, const std::string& effects_db,
+                         const std::string& commit = "sync", int kills = 50);
 
 }  // namespace alith::flow::testing

@@ -20,6 +20,17 @@ TEST(FlowKill, SigkillAtRandomPointsThenResumeRunsEveryStepOnce) {
             << report.attempts << " node executions for " << report.steps << " steps" << std::endl;
 }
 
+// Batched commits lose the steps after the last group commit; they run again with the same task ids, so the
+// effects, keyed by task id, still count once.
+TEST(FlowKill, SigkillWithBatchedCommitsStillCountsEveryStepOnce) {
+  TempDir dir("alith-flow-kill-");
+  const auto report = run_kill_test("sqlite:" + dir.file("flow.db"), dir.file("effects.db"), "batched");
+  EXPECT_GE(report.kills, 50);
+  std::cout << "[ kill test ] sqlite, batched: " << report.kills << " kills over " << report.threads
+            << " threads; " << report.attempts << " node executions for " << report.steps << " steps"
+            << std::endl;
+}
+
 TEST(FlowKill, InterruptInOneProcessResumeInAnother) {
   TempDir dir("alith-flow-hitl-");
   const std::string ref = "sqlite:" + dir.file("flow.db");

@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "alith/core/json.h"
@@ -55,6 +56,13 @@ struct TaskWrite {
   Json value;
 };
 
+// A write on its way to storage, with the checkpoint it belongs to.
+struct PendingWrite {
+  std::string thread_id;
+  std::string checkpoint_id;
+  TaskWrite write;
+};
+
 std::string_view to_string(TaskWrite::Kind kind) noexcept;
 // nullopt for an unknown name.
 std::optional<TaskWrite::Kind> task_write_kind(std::string_view name) noexcept;
@@ -80,6 +88,20 @@ class Checkpointer {
   // earlier.
   virtual void put_write(const std::string& thread_id, const std::string& checkpoint_id,
                          const TaskWrite& write) = 0;
+  // Several writes at once: the engine records the tasks that finished together in one call, so a backend
+  // with transactions pays one commit for them (SQLite does). The default puts them one by one.
+  virtual void put_writes(const std::string& thread_id, const std::string& checkpoint_id,
+                          const std::vector<TaskWrite>& writes) {
+    for (const auto& w : writes) put_write(thread_id, checkpoint_id, w);
+  }
+  // Checkpoints and writes in one go, for runs with Durability::batched: one transaction where the backend
+  // has them (SQLite), so a batch is all there or absent. The default puts them one by one, checkpoints
+  // first.
+  virtual void put_batch(const std::vector<Checkpoint>& checkpoints,
+                         const std::vector<PendingWrite>& writes) {
+    for (const auto& c : checkpoints) put(c);
+    for (const auto& w : writes) put_write(w.thread_id, w.checkpoint_id, w.write);
+  }
   // The writes recorded against a checkpoint, in the order they were first put.
   virtual std::vector<TaskWrite> writes(const std::string& thread_id, const std::string& checkpoint_id) = 0;
 
@@ -88,6 +110,13 @@ class Checkpointer {
   // Every thread id, sorted.
   virtual std::vector<std::string> threads() = 0;
 };
+
+// When a run's checkpoints reach storage. sync: each step's checkpoint is stored before the next step starts,
+// so a crash loses no finished step. batched: a background writer stores them in groups while the run goes on
+// (one commit for many steps), and the run returns, or pauses at an interrupt, only once all are stored; a
+// crash loses the steps since the last group, and resume runs them again with the same task ids, so effects
+// made idempotent by task id still happen once.
+enum class CommitMode { sync, batched };
 
 // How durable a SQLite checkpoint is once put() returns. process: it survives the process being killed (WAL,
 // synchronous=NORMAL). power_loss: it survives a power loss too (an fsync per checkpoint; much slower).

@@ -139,8 +139,9 @@ struct RunConfig {
   std::shared_ptr<Checkpointer> checkpointer;  // null: nothing persists and interrupts cannot be resumed
   CancelToken cancel;                          // checked before each step and by nodes
   RunEventHandler on_event;
-  std::optional<int> max_steps;    // steps of this call; the graph's limit otherwise
-  Json metadata = Json::object();  // merged into the metadata of the checkpoints this call writes
+  std::optional<int> max_steps;          // steps of this call; the graph's limit otherwise
+  Json metadata = Json::object();        // merged into the metadata of the checkpoints this call writes
+  CommitMode commit = CommitMode::sync;  // when checkpoints reach the checkpointer (checkpointer.h)
 };
 
 struct PendingInterrupt {

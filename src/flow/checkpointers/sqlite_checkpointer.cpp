@@ -1,5 +1,7 @@
 // Checkpoints in one SQLite file (WAL). A checkpoint is one row holding its JSON document, so put() is a
-// single INSERT: atomic by SQLite's own guarantee, with no transaction of ours to get wrong.
+// single INSERT: atomic by SQLite's own guarantee, with no transaction of ours to get wrong. `seq` is the
+// rowid without AUTOINCREMENT (which costs a write to sqlite_sequence per insert): new rows still get a
+// rowid above every existing one, so it orders checkpoints by insertion.
 
 #include <mutex>
 
@@ -14,13 +16,13 @@ using sqlite::Statement;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS flow_checkpoints(
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  seq INTEGER PRIMARY KEY,
   thread_id TEXT NOT NULL,
   id TEXT NOT NULL,
   document TEXT NOT NULL,
   UNIQUE(thread_id, id));
 CREATE TABLE IF NOT EXISTS flow_writes(
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  seq INTEGER PRIMARY KEY,
   thread_id TEXT NOT NULL,
   checkpoint_id TEXT NOT NULL,
   task_id TEXT NOT NULL,
@@ -45,6 +47,9 @@ class SqliteCheckpointer final : public Checkpointer {
     db_.exec("PRAGMA journal_mode=WAL");
     db_.exec(options.durability == Durability::power_loss ? "PRAGMA synchronous=FULL"
                                                           : "PRAGMA synchronous=NORMAL");
+    // A WAL checkpoint fsyncs even at NORMAL; every 4,000 pages (16 MB) instead of SQLite's 1,000 keeps that
+    // off most steps.
+    db_.exec("PRAGMA wal_autocheckpoint=4000");
     db_.exec(kSchema);
     insert_ = std::make_unique<Statement>(
         db_.prepare("INSERT OR IGNORE INTO flow_checkpoints(thread_id, id, document) VALUES(?1, ?2, ?3)"));
@@ -63,10 +68,23 @@ class SqliteCheckpointer final : public Checkpointer {
   void put(const Checkpoint& checkpoint) override {
     const std::string document = dump_json(to_json(checkpoint));
     std::lock_guard lock(mu_);
-    Statement& s = *insert_;
-    s.reset();
-    s.bind(1, checkpoint.thread_id).bind(2, checkpoint.id).bind(3, document).run();
-    if (db_.changes() == 0) throw InvalidArgumentError("checkpoint " + checkpoint.id + " already exists");
+    insert_checkpoint(checkpoint, document);
+  }
+
+  void put_batch(const std::vector<Checkpoint>& checkpoints,
+                 const std::vector<PendingWrite>& writes) override {
+    std::vector<std::string> documents, values;
+    documents.reserve(checkpoints.size());
+    values.reserve(writes.size());
+    for (const auto& c : checkpoints) documents.push_back(dump_json(to_json(c)));
+    for (const auto& w : writes) values.push_back(dump_json(w.write.value));
+    std::lock_guard lock(mu_);
+    sqlite::Transaction tx(db_);
+    for (size_t i = 0; i < checkpoints.size(); ++i) insert_checkpoint(checkpoints[i], documents[i]);
+    for (size_t i = 0; i < writes.size(); ++i) {
+      insert_write(writes[i].thread_id, writes[i].checkpoint_id, writes[i].write, values[i]);
+    }
+    tx.commit();
   }
 
   std::optional<Checkpoint> get(const std::string& thread_id, const std::string& checkpoint_id) override {
@@ -103,14 +121,18 @@ class SqliteCheckpointer final : public Checkpointer {
                  const TaskWrite& write) override {
     const std::string value = dump_json(write.value);
     std::lock_guard lock(mu_);
-    Statement& s = *put_write_;
-    s.reset();
-    s.bind(1, thread_id)
-        .bind(2, checkpoint_id)
-        .bind(3, write.task_id)
-        .bind(4, to_string(write.kind))
-        .bind(5, value);
-    s.run();
+    insert_write(thread_id, checkpoint_id, write, value);
+  }
+
+  void put_writes(const std::string& thread_id, const std::string& checkpoint_id,
+                  const std::vector<TaskWrite>& writes) override {
+    std::vector<std::string> values;
+    values.reserve(writes.size());
+    for (const auto& w : writes) values.push_back(dump_json(w.value));
+    std::lock_guard lock(mu_);
+    sqlite::Transaction tx(db_);
+    for (size_t i = 0; i < writes.size(); ++i) insert_write(thread_id, checkpoint_id, writes[i], values[i]);
+    tx.commit();
   }
 
   std::vector<TaskWrite> writes(const std::string& thread_id, const std::string& checkpoint_id) override {
@@ -153,6 +175,25 @@ class SqliteCheckpointer final : public Checkpointer {
   }
 
  private:
+  void insert_checkpoint(const Checkpoint& checkpoint, const std::string& document) {
+    Statement& s = *insert_;
+    s.reset();
+    s.bind(1, checkpoint.thread_id).bind(2, checkpoint.id).bind(3, document).run();
+    if (db_.changes() == 0) throw InvalidArgumentError("checkpoint " + checkpoint.id + " already exists");
+  }
+
+  void insert_write(const std::string& thread_id, const std::string& checkpoint_id, const TaskWrite& write,
+                    const std::string& value) {
+    Statement& s = *put_write_;
+    s.reset();
+    s.bind(1, thread_id)
+        .bind(2, checkpoint_id)
+        .bind(3, write.task_id)
+        .bind(4, to_string(write.kind))
+        .bind(5, value);
+    s.run();
+  }
+
   std::mutex mu_;
   Database db_;
   // Prepared once: preparing costs more than a small insert.
