@@ -6,7 +6,9 @@
 //
 // The node runs the agent on a prompt taken from the state, streams its text deltas as the run's token
 // events, and writes the answer (and, when asked, the messages of the turn) back into the state. The agent's
-// own tool loop runs inside the node: a workflow step is one whole agent turn.
+// own tool loop runs inside the node: a workflow step is one whole agent turn. Every member of
+// AgentNodeOptions has a default initializer, so designated initializers that leave some out compile under
+// -Wmissing-field-initializers.
 
 #include <functional>
 #include <memory>
@@ -22,12 +24,12 @@ struct AgentNodeOptions {
   // The state key whose value is the prompt: a string as is, any other value as JSON text.
   std::string prompt_key = "input";
   // When set, builds the prompt from the state instead of prompt_key.
-  std::function<std::string(const Json& state)> prompt;
+  std::function<std::string(const Json& state)> prompt{};
   // Where the answer goes (through the key's reducer).
   std::string output_key = "output";
   // When set, the turn's messages (the prompt, assistant turns, tool results) are appended under this key as
   // JSON messages (declare it with Reducer::append()).
-  std::string messages_key;
+  std::string messages_key{};
   // Stream the model's text deltas to the run's token events; false: one complete() call per model step.
   bool stream = true;
 };
