@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <deque>
 #include <exception>
 #include <future>
@@ -22,6 +23,23 @@ struct InterruptSignal {
   size_t index;
   Json payload;
 };
+
+// A step's checkpoint id from its parent's id and the step: when a batch of checkpoints is lost in a crash,
+// the re-run writes the same ids, so its tasks keep their task ids (the idempotency keys). Two 64-bit FNV-1a
+// hashes with different offsets give 32 hex digits; the parent ids are unique within a thread, so are these.
+std::string derived_checkpoint_id(const std::string& parent, int64_t step) {
+  const std::string key = parent + "/" + std::to_string(step);
+  uint64_t a = 0xcbf29ce484222325ULL, b = 0x84222325cbf29ce4ULL;
+  for (unsigned char c : key) {
+    a = (a ^ c) * 0x100000001b3ULL;
+    b = (b ^ c) * 0x100000001b3ULL;
+    b ^= b >> 29;
+  }
+  char out[33];
+  std::snprintf(out, sizeof out, "%016llx%016llx", static_cast<unsigned long long>(a),
+                static_cast<unsigned long long>(b));
+  return std::string(out, 32);
+}
 
 int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -280,6 +298,11 @@ class Engine {
     } else if (config_.checkpointer) {
       config_.checkpointer->put(checkpoint);
     }
+  }
+  // The first checkpoint of an invoke or a fork is stored before any task runs, in every CommitMode: its id
+  // is random, so if it were lost, a re-run would give its tasks new task ids.
+  void save_now(const Checkpoint& checkpoint) const {
+    if (config_.checkpointer) config_.checkpointer->put(checkpoint);
   }
   void save_writes(const std::string& checkpoint_id, std::vector<TaskWrite> writes) const {
     if (writes.empty()) return;
@@ -592,7 +615,7 @@ RunOutcome Engine::run_steps(RunState run, std::map<std::string, std::vector<Jso
       }
     }
     next.thread_id = config_.thread_id;
-    next.id = new_checkpoint_id();
+    next.id = derived_checkpoint_id(cp.id, step);
     next.parent_id = std::move(cp.id);
     next.step = step;
     next.joins = std::move(cp.joins);
@@ -661,7 +684,7 @@ RunOutcome Graph::invoke(const Json& input, const RunConfig& config) const {
   cp.metadata = merged_metadata(last ? std::move(last->metadata) : Json::object(), config.metadata);
   cp.created_ms = now_ms();
   if (last) cp.parent_id = last->id;
-  engine.save(cp);
+  engine.save_now(cp);
   return engine.run(RunState{std::move(cp), false});
 }
 
@@ -730,7 +753,7 @@ RunOutcome Graph::fork(const RunConfig& config, const std::string& checkpoint_id
   cp.source = "fork";
   cp.metadata = merged_metadata(std::move(cp.metadata), config.metadata);
   cp.created_ms = now_ms();
-  engine.save(cp);
+  engine.save_now(cp);
   return engine.run(RunState{std::move(cp), false});
 }
 

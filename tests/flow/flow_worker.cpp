@@ -5,7 +5,7 @@
 //       A chain of <count> nodes s0..s<count-1>. Each sleeps 0-3 ms, then applies its side effect to an
 //       external SQLite counter through its task id (an idempotency key), and appends its name to "log".
 //       Starts the thread, or resumes it when it has an unfinished run; prints "done" when it ends. The last
-//       argument is the CommitMode (sync by default).
+//       argument is the CommitMode (sync by default). Prints "ready" once the checkpointer is open.
 //   alith_flow_worker interrupt <checkpointer> <thread>
 //       Runs a graph whose "approve" node asks a human; prints the interrupt's payload and exits.
 //   alith_flow_worker resume <checkpointer> <thread> <json value>
@@ -102,6 +102,7 @@ int steps(const std::string& ref, const std::string& thread, const std::string& 
   config.checkpointer = open_checkpointer(ref);
   config.commit = commit;
   auto last = config.checkpointer->get(thread);
+  std::cout << "ready" << std::endl;  // the kill test's clock starts here, not at process start
   if (!last) {
     graph->invoke(Json::object(), config);
   } else if (!last->next.empty()) {

@@ -31,9 +31,10 @@ KillReport run_kill_test(const std::string& ref, const std::string& effects_db, 
                          int kills) {
   KillReport report;
   std::mt19937 rng(20261125);
-  // Up to ~60 ms: a run of 20 steps takes about 30-60 ms after the process starts, so kills land before the
-  // first step, between steps, inside nodes and while checkpoints are written.
-  std::uniform_int_distribution<int> delay_us(0, 60000);
+  // Counted from the worker's "ready" (checkpointer open): a run of 20 steps of 0-3 ms takes about 30 ms, so
+  // kills land before the first step, between steps, inside nodes and while checkpoints are written; now and
+  // then a run finishes first.
+  std::uniform_int_distribution<int> delay_us(0, 35000);
   while (report.kills < kills || report.threads == 0) {
     const std::string thread = "kill-" + std::to_string(report.threads);
     for (int attempt = 0;; ++attempt) {
@@ -43,7 +44,9 @@ KillReport run_kill_test(const std::string& ref, const std::string& effects_db, 
       }
       alith::testing::ChildOptions options(
           {ALITH_FLOW_WORKER, "steps", ref, thread, effects_db, std::to_string(kSteps), commit});
+      options.pipe_stdout = true;
       alith::testing::ChildProcess child(std::move(options));
+      (void)child.read_line();  // "ready", or end of output if it failed to start (wait() then tells)
       std::this_thread::sleep_for(std::chrono::microseconds(delay_us(rng)));
       // SIGKILL to a worker that already exited hits its zombie and changes nothing: wait() still reports
       // the exit status, and -1 only when the signal ended it.

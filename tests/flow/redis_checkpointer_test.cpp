@@ -250,12 +250,9 @@ TEST_F(RedisCheckpointerTest, SigkillAtRandomPointsThenResumeRunsEveryStepOnce) 
 }
 
 // The same with CommitMode::batched: put_batch stores groups of steps; a kill loses the steps after the last
-// group. Disabled: the engine gives each checkpoint a random id (new_checkpoint_id) and task ids derive from
-// it, so a step whose scheduling checkpoint was lost runs again under a new task id and its effect counts
-// twice (seen here: an effect applied under "<id>/0/s10" where <id> was never stored). It shows whenever a
-// commit takes longer than a step, which a server's round trips make common. Enable once ids in a run are
-// deterministic.
-TEST_F(RedisCheckpointerTest, DISABLED_SigkillWithBatchedCommitsStillCountsEveryStepOnce) {
+// group. The lost steps run again under the same checkpoint ids (derived from
+// their parents), so their tasks keep their task ids and the effects still count once.
+TEST_F(RedisCheckpointerTest, SigkillWithBatchedCommitsStillCountsEveryStepOnce) {
   alith::testing::TempDir dir("alith-flow-kill-");
   const auto report = run_kill_test(fresh_database(), dir.file("effects.db"), "batched");
   EXPECT_GE(report.kills, 50);

@@ -30,7 +30,10 @@ struct Task {
 
 struct Checkpoint {
   std::string thread_id;
-  std::string id;         // unique; 32 hex digits, the first 12 a millisecond timestamp
+  // Unique within its thread; 32 hex digits. An input or fork checkpoint's id is new_checkpoint_id(); a
+  // step's checkpoint id is derived from its parent's id and the step, so a step run again after its
+  // checkpoint was lost (CommitMode::batched) gets the same id, and its tasks the same task ids.
+  std::string id;
   std::string parent_id;  // empty for a thread's first checkpoint
   int64_t step = 0;       // -1: the input checkpoint, before the first step
   Json state = Json::object();
@@ -76,7 +79,10 @@ class Checkpointer {
  public:
   virtual ~Checkpointer() = default;
 
-  // Stores a checkpoint atomically. Writing an id twice replaces nothing: InvalidArgumentError.
+  // Stores a checkpoint atomically. Writing an id twice in one thread replaces nothing: InvalidArgumentError;
+  // so is an empty id. Thread and checkpoint ids are UTF-8 without NUL (PostgreSQL stores no NUL), so a
+  // thread can be copied between backends. An IoError from a server backend may mean the checkpoint was
+  // stored and the acknowledgement lost: get() it by id before putting it again.
   virtual void put(const Checkpoint& checkpoint) = 0;
   // The thread's newest checkpoint (the last one put), or the one with this id; nullopt when there is none.
   virtual std::optional<Checkpoint> get(const std::string& thread_id,

@@ -11,6 +11,7 @@ namespace {
 class MemoryCheckpointer final : public Checkpointer {
  public:
   void put(const Checkpoint& checkpoint) override {
+    if (checkpoint.id.empty()) throw InvalidArgumentError("a checkpoint needs an id");
     std::lock_guard lock(mu_);
     auto& thread = threads_[checkpoint.thread_id];
     if (!thread.by_id.emplace(checkpoint.id, thread.checkpoints.size()).second) {

@@ -176,6 +176,7 @@ class SqliteCheckpointer final : public Checkpointer {
 
  private:
   void insert_checkpoint(const Checkpoint& checkpoint, const std::string& document) {
+    if (checkpoint.id.empty()) throw InvalidArgumentError("a checkpoint needs an id");
     Statement& s = *insert_;
     s.reset();
     s.bind(1, checkpoint.thread_id).bind(2, checkpoint.id).bind(3, document).run();
