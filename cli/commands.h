@@ -17,5 +17,10 @@ Command add_bench(CLI::App& app);
 Command add_embed(CLI::App& app);
 Command add_index(CLI::App& app);
 Command add_query(CLI::App& app);
+// Workflow files (flow.cpp, flow_history.cpp).
+Command add_run(CLI::App& app);
+Command add_resume(CLI::App& app);
+Command add_history(CLI::App& app);
+Command add_threads(CLI::App& app);
 
 }  // namespace alith::cli

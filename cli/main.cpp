@@ -26,6 +26,10 @@ int main(int argc, char** argv) {
   add(alith::cli::add_embed);
   add(alith::cli::add_index);
   add(alith::cli::add_query);
+  add(alith::cli::add_run);
+  add(alith::cli::add_resume);
+  add(alith::cli::add_history);
+  add(alith::cli::add_threads);
 
   try {
     app.parse(argc, argv);
