@@ -68,6 +68,7 @@ class Printer {
 
   void operator()(const flow::RunEvent& event) {
     using Kind = flow::RunEvent::Kind;
+    started_ = true;
     if (event.kind == Kind::step_started) {
       live_ = !event.data.is_array() || event.data.size() <= 1;
     } else if (event.kind == Kind::token) {
@@ -97,6 +98,9 @@ class Printer {
     }
   }
 
+  // Whether the run got as far as its first step.
+  bool started() const noexcept { return started_; }
+
   void end_stream() {
     if (streaming_.empty()) return;
     out_ << "\n" << std::flush;
@@ -119,6 +123,7 @@ class Printer {
   }
 
   std::ostream& out_;
+  bool started_ = false;
   bool live_ = true;                             // the step has one task: stream its tokens
   std::string streaming_;                        // the task whose tokens are being printed
   std::set<std::string> streamed_;               // tasks whose text was printed as it streamed
@@ -263,6 +268,15 @@ int drive(const flow::Workflow& workflow, flow::RunConfig config, const DriveOpt
     printer.end_stream();
     std::cerr << "alith: " << e.what() << "\nalith: the run is kept; `alith resume " << config.thread_id
               << "` goes on from its last step\n";
+    return 1;
+  } catch (const Error& e) {
+    // A failure before the first step (an unfinished thread, an input the state rejects) is the command's
+    // problem and keeps its usual status; once steps ran, the thread holds the work done so far.
+    if (!printer.started()) throw;
+    printer.end_stream();
+    std::cerr << "alith: " << to_string(e.code()) << ": " << e.what()
+              << "\nalith: the run is kept at its last "
+              << "checkpoint; once the cause is fixed, `alith resume " << config.thread_id << "` retries\n";
     return 1;
   }
   printer.end_stream();

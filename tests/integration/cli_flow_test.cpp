@@ -112,6 +112,21 @@ TEST_F(CliFlow, ResumeWarnsWhenTheFileChangedAndTakesTheElseEdge) {
   EXPECT_NE(r.out.find("[reject] published: false"), std::string::npos) << r.out;
 }
 
+TEST_F(CliFlow, ARunTimeFailureExitsOneAndKeepsTheRun) {
+  const auto flow = tmp_.write("pick.yaml",
+                               "nodes:\n  pick: {set: {x: '1'}}\n  big: {set: {y: '2'}}\nedges:\n"
+                               "  - {from: start, to: pick}\n  - {from: pick, to: big, when: 'x > 5'}\n"
+                               "  - {from: big, to: end}\n");
+  auto r = run_command(alith() + " run " + flow.string() + " --thread t3 </dev/null 2>&1");
+  EXPECT_EQ(r.status, 1) << r.out;
+  EXPECT_NE(r.out.find("pick.yaml:6:12: no condition of the edges from 'pick' matched"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("alith resume t3"), std::string::npos) << r.out;
+  r = run_command(alith() + " history t3 --json 2>&1");
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_GE(json_of(r).size(), 1u);
+}
+
 TEST_F(CliFlow, MalformedFileExitsTwoWithEveryProblemAndRunsNothing) {
   const auto flow = tmp_.write("bad.yaml",
                                "nodes:\n  a: {sett: {x: '1'}}\n  b: {set: {y: 'x +'}}\nedges:\n"
