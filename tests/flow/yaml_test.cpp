@@ -376,6 +376,8 @@ std::vector<Malformed> malformed_cases() {
        "wf.yaml:7:1: a workflow file holds one YAML document"},
       {"UnknownTopLevelKey", "nodes:\n  a: {set: {x: '1'}}\n" + edges + "max_step: 3\n",
        "wf.yaml:6:1: unknown key 'max_step' (did you mean 'max_steps'?)"},
+      {"UnknownVersion", "version: 2\nnodes:\n  a: {set: {x: '1'}}\n" + edges,
+       "wf.yaml:1:10: 'version' must be 1, the only format so far"},
       {"MissingEdges", "nodes:\n  a: {set: {x: '1'}}\n",
        "wf.yaml:1:1: missing 'edges': how the nodes connect"},
       {"MaxStepsOutOfRange", "max_steps: 0\nnodes:\n  a: {set: {x: '1'}}\n" + edges,

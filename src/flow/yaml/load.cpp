@@ -163,7 +163,10 @@ std::shared_ptr<const Graph> Loader::compile(const std::string& display, std::st
   GraphBuilder builder;
   builder.threads(options_.threads);
   std::string name = std::filesystem::path(display).stem().string();
-  if (const Entry* e = section("version")) doc.int_of(*e, "version", 1, 1);
+  if (const Entry* e = section("version")) {
+    if (!e->value.IsScalar() || scalar_json(e->value) != 1)
+      doc.report(*e, "'version' must be 1, the only format so far");
+  }
   if (const Entry* e = section("name")) {
     if (auto v = doc.string_of(*e, "name")) name = *v;
   }
