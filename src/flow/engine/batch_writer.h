@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <exception>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -64,6 +65,13 @@ class BatchWriter {
       writes.swap(writes_);
       busy_ = true;
       lock.unlock();
+      // A write only matters until its step's checkpoint is stored: when that checkpoint's child is in the
+      // same batch (one transaction), resume starts from the child and never reads the write.
+      std::set<std::string> superseded;
+      for (const auto& c : checkpoints) superseded.insert(c.parent_id);
+      std::erase_if(writes, [&](const PendingWrite& w) {
+        return w.write.kind == TaskWrite::Kind::update && superseded.count(w.checkpoint_id) > 0;
+      });
       try {
         if (!error_) checkpointer_.put_batch(checkpoints, writes);
       } catch (...) {

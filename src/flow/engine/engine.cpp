@@ -83,7 +83,7 @@ TaskResult Engine::execute(const Task& task, const Json& input, int64_t step, st
   TaskResult result;
   const CompiledNode& node = g_.nodes[g_.index.find(task.node)->second];
   TaskContext context(config_.thread_id, task, step, config_.cancel, std::move(answers), sink, outer_);
-  sink.emit(RunEvent{RunEvent::Kind::task_started, step, task.node, task.id, {}, {}, {}});
+  if (sink.wanted()) sink.emit(RunEvent{RunEvent::Kind::task_started, step, task.node, task.id, {}, {}, {}});
   try {
     result.value = node.subgraph ? run_subgraph(node, input, context) : node.fn(input, context);
     if (!result.value.is_null() && !result.value.is_object() && !result.value.is_array()) {
@@ -156,7 +156,8 @@ std::vector<Task> Engine::route(const std::vector<const Task*>& finished, const 
                                 const std::string& checkpoint_id) const {
   std::set<size_t> triggered;
   std::vector<Send> sends;
-  std::set<size_t> seen;  // a node that ran several times (Sends) routes once
+  std::set<size_t> seen;                        // a node that ran several times (Sends) routes once
+  std::map<size_t, std::set<size_t>> arrivals;  // join -> its members that have finished
   for (const Task* task : finished) {
     const size_t index = g_.index.find(task->node)->second;
     if (!seen.insert(index).second) continue;
@@ -165,15 +166,30 @@ std::vector<Task> Engine::route(const std::vector<const Task*>& finished, const 
       if (to != kEndNode) triggered.insert(to);
     }
     for (size_t b : node.branches) add_route(g_.branches[b], state, triggered, sends);
-    for (size_t j : node.joins) {
-      const CompiledJoin& join = g_.joins[j];
-      Json& arrived = joins[join.key];
-      if (!arrived.is_array()) arrived = Json::array();
-      if (std::find(arrived.begin(), arrived.end(), node.name) == arrived.end()) arrived.push_back(node.name);
-      if (arrived.size() == join.from.size()) {
-        triggered.insert(join.to);
-        joins.erase(join.key);
+    for (size_t j : node.joins) arrivals[j].insert(index);
+  }
+  // Joins: who has arrived, from earlier steps (the checkpoint's record) and this one. Sets, not a scan of
+  // the record per arrival: a 100-way join would otherwise cost 100 x 100 comparisons.
+  for (auto& [j, arrived] : arrivals) {
+    const CompiledJoin& join = g_.joins[j];
+    auto saved = joins.find(join.key);
+    if (saved != joins.end() && saved->is_array()) {
+      for (const auto& name : *saved) {
+        if (auto it = name.is_string() ? g_.index.find(name.get<std::string>()) : g_.index.end();
+            it != g_.index.end()) {
+          arrived.insert(it->second);
+        }
       }
+    }
+    if (arrived.size() == join.from.size()) {
+      triggered.insert(join.to);
+      joins.erase(join.key);
+    } else {
+      Json names = Json::array();
+      for (size_t member : join.from) {
+        if (arrived.count(member)) names.push_back(g_.nodes[member].name);
+      }
+      joins[join.key] = std::move(names);
     }
   }
   return make_tasks(triggered, std::move(sends), checkpoint_id);
