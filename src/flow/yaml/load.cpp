@@ -2,10 +2,13 @@
 // order, whatever the file's order), subflows (with a nesting cap and cycle detection), and the graph's own
 // checks, whose problems are pinned to the node they name.
 
+#include <yaml-cpp/eventhandler.h>
+
 #include <algorithm>
 #include <cctype>
 #include <fstream>
 #include <map>
+#include <sstream>
 #include <tuple>
 
 #include "alith/core/digest.h"
@@ -60,6 +63,30 @@ std::optional<std::string> read_capped(const std::filesystem::path& path, size_t
   }
   text.resize(static_cast<size_t>(in.gcount()));
   return text;
+}
+
+// Where the file's first two YAML documents start. yaml-cpp 0.7's LoadAll never returns on some inputs (a ','
+// at the top level yields empty documents without consuming it), so documents are counted, at most two.
+std::vector<YAML::Mark> document_starts(std::string_view text) {
+  struct Starts final : YAML::EventHandler {
+    std::vector<YAML::Mark> marks;
+    void OnDocumentStart(const YAML::Mark& mark) override { marks.push_back(mark); }
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                         YAML::EmitterStyle::value) override {}
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                    YAML::EmitterStyle::value) override {}
+    void OnMapEnd() override {}
+  } starts;
+  std::istringstream stream{std::string(text)};
+  YAML::Parser parser(stream);
+  for (int i = 0; i < 2 && parser.HandleNextDocument(starts); ++i) {
+  }
+  return std::move(starts.marks);
 }
 
 std::string sha256_hex(std::string_view text) {
@@ -135,21 +162,29 @@ std::shared_ptr<const Graph> Loader::compile(const std::string& display, std::st
                "the file is larger than " + std::to_string(options_.limits.max_file_bytes) + " bytes");
     return nullptr;
   }
-  std::vector<YAML::Node> documents;
+  std::vector<YAML::Mark> starts;
+  YAML::Node root;
   try {
-    documents = YAML::LoadAll(std::string(text));
+    starts = document_starts(text);
+    if (!starts.empty()) root = YAML::Load(std::string(text));
   } catch (const YAML::Exception& e) {
     doc.report(e.mark, "invalid YAML: " + e.msg);
     return nullptr;
   }
-  if (documents.empty() || documents[0].IsNull()) {
+  if (starts.size() > 1 && starts[1].pos == starts[0].pos) {
+    // yaml-cpp found a document without reading anything: a character it cannot start one with.
+    const auto at = static_cast<size_t>(std::max(starts[0].pos, 0));
+    doc.report(starts[0],
+               "invalid YAML: unexpected '" + std::string(1, at < text.size() ? text[at] : ' ') + "'");
+    return nullptr;
+  }
+  if (starts.empty() || root.IsNull()) {
     doc.report(Position{1, 1}, "the file is empty: a workflow needs 'nodes' and 'edges'");
     return nullptr;
   }
-  if (documents.size() > 1) {
-    doc.report(documents[1], "a workflow file holds one YAML document; remove the '---' and what follows it");
+  if (starts.size() > 1) {
+    doc.report(starts[1], "a workflow file holds one YAML document; remove the '---' and what follows it");
   }
-  const YAML::Node& root = documents[0];
   const auto entries =
       doc.entries(root, "a workflow must be a mapping of name, state, agents, nodes and edges");
   if (!root.IsMap()) return nullptr;
