@@ -12,7 +12,8 @@ std::filesystem::path cache_dir() {
 
 std::filesystem::path state_dir() {
   if (const char* dir = std::getenv("ALITH_STATE_DIR"); dir && *dir) return dir;
-  if (const char* xdg = std::getenv("XDG_STATE_HOME"); xdg && *xdg) return std::filesystem::path(xdg) / "alith";
+  if (const char* xdg = std::getenv("XDG_STATE_HOME"); xdg && *xdg)
+    return std::filesystem::path(xdg) / "alith";
   const char* home = std::getenv("HOME");
   return std::filesystem::path(home && *home ? home : ".") / ".local" / "state" / "alith";
 }
