@@ -29,6 +29,8 @@ struct ResumeOptions {
   std::string thread;
   std::optional<std::string> value;
   std::string task;
+  std::string from;    // time travel: a checkpoint id from `alith history`
+  std::string update;  // with --from: a JSON object applied to that checkpoint's state
   bool json = false;
   CheckpointOptions checkpoints;
   FlowModelOptions models;
@@ -89,6 +91,27 @@ void warn_changes(const Json& recorded, const flow::Workflow& workflow, const st
   }
 }
 
+// Time travel: a branch from an earlier checkpoint (with an optional state update) runs from there; the
+// thread's other checkpoints stay as they were.
+int fork_flow(const ResumeOptions& options, const flow::Workflow& workflow,
+              const std::shared_ptr<flow::Checkpointer>& checkpointer) {
+  if (options.value || !options.task.empty()) {
+    throw InvalidArgumentError("--from starts a new branch: give it --update, not --value or --task");
+  }
+  Json update;
+  if (!options.update.empty()) {
+    auto parsed = parse_json(options.update);
+    if (!parsed || !parsed->is_object()) throw InvalidArgumentError("--update must be a JSON object");
+    update = std::move(*parsed);
+  }
+  flow::RunConfig config;
+  config.thread_id = options.thread;
+  config.checkpointer = checkpointer;
+  config.metadata = {{"flow", flow_metadata(workflow)}, {"cli", options.models.metadata()}};
+  return drive(workflow, std::move(config), {options.json, options.checkpoints.checkpoints},
+               [&](const flow::RunConfig& c) { return workflow.graph->fork(c, options.from, update); });
+}
+
 int resume_flow(ResumeOptions options) {
   auto checkpointer = options.checkpoints.open();
   auto last = checkpointer->get(options.thread);
@@ -106,6 +129,8 @@ int resume_flow(ResumeOptions options) {
   auto workflow = load_or_report(path, options.models.workflow_options());
   if (!workflow) return 2;
   warn_changes(recorded, *workflow, options.thread);
+  if (!options.from.empty()) return fork_flow(options, *workflow, checkpointer);
+  if (!options.update.empty()) throw InvalidArgumentError("--update goes with --from");
   if (last->next.empty()) {
     std::cerr << "thread " << options.thread << " is finished\n";
     if (options.json) {
@@ -157,6 +182,10 @@ Command add_resume(CLI::App& app) {
   sub->add_option("--value", options->value,
                   "The answer to the pending interrupt (JSON when it parses, else text)");
   sub->add_option("--task", options->task, "Which interrupted task the value answers, when several wait");
+  sub->add_option("--from", options->from,
+                  "Time travel: branch from this checkpoint (`alith history` lists them) and run from there");
+  sub->add_option("--update", options->update,
+                  "With --from: a JSON object applied to that checkpoint's state");
   sub->add_flag("--json", options->json, "Print the outcome as JSON on stdout");
   options->checkpoints.add_to(*sub);
   options->models.add_to(*sub);

@@ -101,6 +101,31 @@ TEST_F(CliFlow, InterruptThenResumeInAnotherProcessThenHistory) {
   EXPECT_EQ(json_of(r)[0]["flow"], fs::canonical(flow).string());
 }
 
+// Time travel from the command line: a branch from the input checkpoint with other inputs; the first branch
+// stays in the history.
+TEST_F(CliFlow, ResumeFromAnEarlierCheckpointBranches) {
+  const std::string flow = std::string(ALITH_SOURCE_DIR) + "/examples/flows/arithmetic.yaml";
+  auto r =
+      run_command(alith() + " run " + flow + " --thread t5 --input a=6 --input b=7 --json </dev/null 2>&1");
+  ASSERT_EQ(r.status, 0) << r.out;
+  r = run_command(alith() + " history t5 --json 2>/dev/null");
+  ASSERT_EQ(r.status, 0) << r.out;
+  const Json first = json_of(r);
+  ASSERT_EQ(first.size(), 3u) << r.out;
+  const std::string input = first[2]["id"].get<std::string>();
+  r = run_command(alith() + " resume t5 --from " + input +
+                  R"( --update '{"a": 2, "b": 3}' --json 2>/dev/null)");
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_EQ(json_of(r)["state"]["verdict"], "small: 6") << r.out;
+  r = run_command(alith() + " history t5 --json 2>/dev/null");
+  const Json both = json_of(r);
+  ASSERT_EQ(both.size(), 6u) << r.out;
+  EXPECT_EQ(both[2]["source"], "fork");
+  EXPECT_EQ(both[3]["state"]["verdict"], "big: 42");  // the first branch is still there
+  r = run_command(alith() + " resume t5 --from " + input + " --value 1 2>&1");
+  EXPECT_EQ(r.status, 2) << r.out;
+}
+
 TEST_F(CliFlow, ResumeWarnsWhenTheFileChangedAndTakesTheElseEdge) {
   const auto flow = tmp_.write("approve.yaml", kApprove);
   auto r = run_command(alith() + " run " + flow.string() + " --input who=Bo --thread t2 </dev/null 2>&1");
