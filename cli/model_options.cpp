@@ -74,16 +74,7 @@ std::shared_ptr<agent::Agent> ModelOptions::make_agent(
   builder.sampling(sampling);
   if (max_tokens) builder.max_tokens(*max_tokens);
   // The command should print an answer, not a step-limit error: the last allowed model call gets no tools.
-  agent::Hooks answer_on_last_step;
-  answer_on_last_step.before_model = [limit = max_steps](llm::ChatRequest& request) {
-    int step = 0;  // assistant turns since the prompt
-    for (auto it = request.messages.rbegin(); it != request.messages.rend() && it->role != llm::Role::user;
-         ++it) {
-      if (it->role == llm::Role::assistant) ++step;
-    }
-    if (step >= limit - 1 && !request.tools.empty()) request.tool_choice = llm::ToolChoice::none_choice();
-  };
-  builder.hooks(answer_on_last_step);
+  builder.hooks(agent::answer_on_last_step(max_steps));
   if (tool_choice == "required") {
     builder.tool_choice(llm::ToolChoice::required_choice());
   } else if (tool_choice == "none") {

@@ -98,6 +98,20 @@ TEST(Agent, ToolCallThenFinalAnswer) {
   EXPECT_EQ(requests[1].messages[3].text(), "5.0");
 }
 
+TEST(Agent, AnswerOnLastStepWithholdsToolsOnTheLastAllowedCall) {
+  auto model = std::make_shared<ScriptedModel>();
+  model->push(tool_reply({make_call("c1", "add", {{"a", 1}, {"b", 1}})}));
+  model->push(text_reply("2"));
+  std::atomic<int> calls = 0;
+  auto agent =
+      AgentBuilder().model(model).tool(add_tool(&calls)).max_steps(2).hooks(answer_on_last_step(2)).build();
+  EXPECT_EQ(agent->prompt("1 + 1?"), "2");
+  auto requests = model->requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_EQ(requests[0].tool_choice.mode, llm::ToolChoice::Mode::automatic);
+  EXPECT_EQ(requests[1].tool_choice.mode, llm::ToolChoice::Mode::none);
+}
+
 TEST(Agent, PromptReturnsTheAnswer) {
   auto model = std::make_shared<ScriptedModel>();
   model->push(text_reply("hi"));

@@ -5,11 +5,13 @@
 #include <sqlite3.h>
 
 #include <chrono>
+#include <iostream>
 #include <random>
 #include <thread>
 
 #include "alith/flow/checkpointer.h"
 #include "support/child_process.h"
+#include "support/temp_dir.h"
 
 namespace alith::flow::testing {
 namespace {
@@ -93,6 +95,15 @@ KillReport run_kill_test(const std::string& ref, const std::string& effects_db, 
   EXPECT_EQ(report.steps, report.threads * kSteps);
   sqlite3_close_v2(db);
   return report;
+}
+
+void check_kill_test(const std::string& label, const std::string& ref, const std::string& commit, int kills) {
+  alith::testing::TempDir dir("alith-flow-kill-");
+  const auto report = run_kill_test(ref, dir.file("effects.db"), commit, kills);
+  EXPECT_GE(report.kills, kills);
+  std::cout << "[ kill test ] " << label << ": " << report.kills << " kills over " << report.threads
+            << " threads; " << report.attempts << " node executions for " << report.steps << " steps"
+            << std::endl;
 }
 
 }  // namespace alith::flow::testing

@@ -22,4 +22,9 @@ struct KillReport {
 KillReport run_kill_test(const std::string& checkpointer_ref, const std::string& effects_db,
                          const std::string& commit = "sync", int kills = 50);
 
+// run_kill_test with a scratch effects file, then: at least `kills` kills happened, and one line of figures
+// ("[ kill test ] <label>: ...") goes to stdout for the logs.
+void check_kill_test(const std::string& label, const std::string& checkpointer_ref,
+                     const std::string& commit = "sync", int kills = 50);
+
 }  // namespace alith::flow::testing

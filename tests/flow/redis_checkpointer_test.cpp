@@ -242,23 +242,14 @@ TEST_F(RedisCheckpointerTest, DeletingAThreadLeavesLookalikesAlone) {
 // Crash safety with the server as the store: a workflow process SIGKILLed at random moments and restarted
 // (tests/flow/kill_check.h) runs every step exactly once and leaves one unbroken chain of checkpoints.
 TEST_F(RedisCheckpointerTest, SigkillAtRandomPointsThenResumeRunsEveryStepOnce) {
-  alith::testing::TempDir dir("alith-flow-kill-");
-  const auto report = run_kill_test(fresh_database(), dir.file("effects.db"));
-  EXPECT_GE(report.kills, 50);
-  std::cout << "[ kill test ] redis: " << report.kills << " kills over " << report.threads << " threads; "
-            << report.attempts << " node executions for " << report.steps << " steps" << std::endl;
+  check_kill_test("redis", fresh_database());
 }
 
 // The same with CommitMode::batched: put_batch stores groups of steps; a kill loses the steps after the last
 // group. The lost steps run again under the same checkpoint ids (derived from
 // their parents), so their tasks keep their task ids and the effects still count once.
 TEST_F(RedisCheckpointerTest, SigkillWithBatchedCommitsStillCountsEveryStepOnce) {
-  alith::testing::TempDir dir("alith-flow-kill-");
-  const auto report = run_kill_test(fresh_database(), dir.file("effects.db"), "batched");
-  EXPECT_GE(report.kills, 50);
-  std::cout << "[ kill test ] redis, batched: " << report.kills << " kills over " << report.threads
-            << " threads; " << report.attempts << " node executions for " << report.steps << " steps"
-            << std::endl;
+  check_kill_test("redis, batched", fresh_database(), "batched");
 }
 
 }  // namespace

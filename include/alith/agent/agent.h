@@ -75,6 +75,11 @@ struct Hooks {
   std::function<void(const llm::ToolCall& call, ToolOutcome& outcome)> after_tool;
 };
 
+// Hooks that withhold the tools on the last model call a run of at most max_steps may make, so the run ends
+// with an answer instead of a MaxStepsError (what a command or a workflow node wants; a library caller may
+// prefer the error). Counts the assistant turns since the last user message.
+Hooks answer_on_last_step(int max_steps);
+
 struct RunOptions {
   CancelToken cancel;
   bool stream = false;  // run(): use ChatModel::stream for each model call (events are discarded)

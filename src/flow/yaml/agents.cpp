@@ -180,16 +180,7 @@ std::shared_ptr<agent::Agent> LazyAgent::build() const {
   }
   // A node should end with an answer, not a step-limit error that fails the run: the last model call the
   // agent may make gets no tools (as `alith ask` does).
-  agent::Hooks answer_on_last_step;
-  answer_on_last_step.before_model = [limit = spec_.max_steps](llm::ChatRequest& request) {
-    int step = 0;  // assistant turns since the prompt
-    for (auto it = request.messages.rbegin(); it != request.messages.rend() && it->role != llm::Role::user;
-         ++it) {
-      if (it->role == llm::Role::assistant) ++step;
-    }
-    if (step >= limit - 1 && !request.tools.empty()) request.tool_choice = llm::ToolChoice::none_choice();
-  };
-  builder.hooks(answer_on_last_step);
+  builder.hooks(agent::answer_on_last_step(spec_.max_steps));
   return builder.build();
 }
 
