@@ -27,10 +27,18 @@ std::optional<TaskWrite::Kind> task_write_kind(std::string_view name) noexcept {
   return std::nullopt;
 }
 
+std::string default_task_id(const std::string& checkpoint_id, size_t index, const std::string& node) {
+  return checkpoint_id + "/" + std::to_string(index) + "/" + node;
+}
+
 Json to_json(const Checkpoint& c) {
   Json tasks = Json::array();
-  for (const auto& t : c.next) {
-    Json task = {{"id", t.id}, {"node", t.node}};
+  for (size_t i = 0; i < c.next.size(); ++i) {
+    const Task& t = c.next[i];
+    Json task = {{"node", t.node}};
+    // The engine's task ids follow from the checkpoint: stored only when they do not (a wide step's document
+    // would otherwise repeat the checkpoint id once per task).
+    if (t.id != default_task_id(c.id, i, t.node)) task["id"] = t.id;
     if (t.input) task["input"] = *t.input;
     tasks.push_back(std::move(task));
   }
@@ -84,8 +92,11 @@ Result<Checkpoint> checkpoint_from_json(const Json& json) {
   c.next.reserve(next->size());
   for (const auto& t : *next) {
     Task task;
-    if (!t.is_object() || !get_string(t, "id", task.id) || !get_string(t, "node", task.node)) {
-      return bad("each task needs a string id and node");
+    if (!t.is_object() || !get_string(t, "node", task.node)) return bad("each task needs a string node");
+    if (!t.contains("id")) {
+      task.id = default_task_id(c.id, c.next.size(), task.node);
+    } else if (!get_string(t, "id", task.id)) {
+      return bad("a task id must be a string");
     }
     if (auto input = t.find("input"); input != t.end()) task.input = *input;
     c.next.push_back(std::move(task));

@@ -120,7 +120,7 @@ RunOutcome Graph::fork(const RunConfig& config, const std::string& checkpoint_id
   impl_->schema.apply(cp.state, update);
   // The branch's tasks are new tasks: nothing the original branch recorded applies to them.
   for (size_t i = 0; i < cp.next.size(); ++i) {
-    cp.next[i].id = cp.id + "/" + std::to_string(i) + "/" + cp.next[i].node;
+    cp.next[i].id = default_task_id(cp.id, i, cp.next[i].node);
   }
   cp.source = "fork";
   cp.metadata = merged_metadata(std::move(cp.metadata), config.metadata);

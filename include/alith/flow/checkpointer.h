@@ -138,6 +138,9 @@ struct CheckpointerOptions {
 std::shared_ptr<Checkpointer> open_checkpointer(const std::string& ref,
                                                 const CheckpointerOptions& options = {});
 
+// The id the engine gives the index-th task of a checkpoint: "<checkpoint id>/<index>/<node>".
+std::string default_task_id(const std::string& checkpoint_id, size_t index, const std::string& node);
+
 // A new checkpoint id: 12 hex digits of milliseconds since the epoch, then 20 random hex digits.
 std::string new_checkpoint_id();
 

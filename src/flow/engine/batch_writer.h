@@ -2,6 +2,7 @@
 
 // The background writer of CommitMode::batched.
 
+#include <chrono>
 #include <condition_variable>
 #include <exception>
 #include <mutex>
@@ -46,7 +47,10 @@ class BatchWriter {
   // Waits until everything handed over is stored; rethrows the checkpointer's error.
   void flush() {
     std::unique_lock lock(mu_);
+    flushing_ = true;
+    cv_.notify_all();
     cv_.wait(lock, [&] { return error_ || (checkpoints_.empty() && writes_.empty() && !busy_); });
+    flushing_ = false;
     rethrow();
   }
 
@@ -59,6 +63,12 @@ class BatchWriter {
     while (true) {
       cv_.wait(lock, [&] { return stopping_ || !checkpoints_.empty() || !writes_.empty(); });
       if (checkpoints_.empty() && writes_.empty()) return;  // stopping with nothing left
+      if (checkpoints_.empty() && !stopping_ && !flushing_) {
+        // Only task writes: give their step a moment to end, so that its checkpoint joins this batch and
+        // supersedes them (a wide step of quick tasks then costs one commit, not one per group of tasks).
+        cv_.wait_for(lock, std::chrono::milliseconds(2),
+                     [&] { return stopping_ || flushing_ || !checkpoints_.empty(); });
+      }
       std::vector<Checkpoint> checkpoints;
       std::vector<PendingWrite> writes;
       checkpoints.swap(checkpoints_);
@@ -92,6 +102,7 @@ class BatchWriter {
   std::vector<PendingWrite> writes_;
   bool busy_ = false;
   bool stopping_ = false;
+  bool flushing_ = false;  // the run waits in flush(): no coalescing delay
   std::exception_ptr error_;
   std::thread thread_;  // last: starts once the members above exist
 };

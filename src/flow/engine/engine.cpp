@@ -134,8 +134,7 @@ std::vector<Task> Engine::make_tasks(const std::set<size_t>& triggered, std::vec
   std::vector<Task> tasks;
   tasks.reserve(triggered.size() + sends.size());
   auto add = [&](const std::string& node, std::optional<Json> input) {
-    tasks.push_back(
-        {checkpoint_id + "/" + std::to_string(tasks.size()) + "/" + node, node, std::move(input)});
+    tasks.push_back({default_task_id(checkpoint_id, tasks.size(), node), node, std::move(input)});
   };
   for (size_t node : triggered) add(g_.nodes[node].name, std::nullopt);  // in declaration order
   for (auto& send : sends) add(send.node, std::move(send.input));
