@@ -18,9 +18,10 @@
 // the state after the step and names the next nodes, or sends items to a node: map-reduce).
 //
 // Guarantees with a checkpointer (docs/ARCHITECTURE.md, "Workflows"): a step's checkpoint is written
-// atomically once all its tasks are done; each task's update is recorded the moment the task finishes, so
-// after a crash `resume` re-runs only the tasks of the interrupted step that had not finished. A task may
-// thus run more than once only if the process died while it ran: a node with external side effects should
+// atomically once all its tasks are done (with CommitMode::sync, before the next step starts); in a step with
+// several tasks each task's update is recorded as soon as it finishes, so after a crash `resume` re-runs only
+// the tasks of the interrupted step that had not been recorded. A task may thus run more than once only if
+// the process died while it ran or before its outcome was stored: a node with external side effects should
 // make them idempotent with NodeContext::task_id(), which is the same on every re-run of that task.
 //
 // Threads: tasks of one step run on the graph's pool (a step with one task runs on the caller's thread);
