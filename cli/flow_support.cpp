@@ -184,18 +184,9 @@ flow::WorkflowOptions FlowModelOptions::workflow_options() const {
   auto cache = std::make_shared<ModelCache>(*this, Config::load());
   options.model_factory = [cache](const std::string& ref) { return cache->get(ref); };
   options.retriever_factory = [](const flow::KnowledgeSpec& spec) {
-    const Config config = Config::load();
-    std::shared_ptr<llm::EmbeddingModel> embedding = std::make_shared<knowledge::CachedEmbeddingModel>(
-        llm::make_embedding_model(spec.embedding, config), knowledge::default_embedding_cache_path());
-    store::StoreOptions store_options;
-    store_options.collection = spec.collection;
-    store_options.embedding_model = embedding->id();
-    std::shared_ptr<store::VectorStore> store = store::open_store(spec.store, store_options);
-    knowledge::RetrieveOptions retrieve;
-    retrieve.k = spec.k;
-    retrieve.hybrid = spec.hybrid;
-    retrieve.min_score = spec.min_score;
-    return std::make_shared<const knowledge::Retriever>(std::move(store), std::move(embedding), retrieve);
+    return flow::make_retriever(spec, std::make_shared<knowledge::CachedEmbeddingModel>(
+                                          llm::make_embedding_model(spec.embedding, Config::load()),
+                                          knowledge::default_embedding_cache_path()));
   };
   return options;
 }

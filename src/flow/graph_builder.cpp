@@ -108,12 +108,7 @@ std::shared_ptr<const Graph> GraphBuilder::compile() const {
   }
 
   constexpr size_t kStart = kEndNode - 1;  // START as a source, only while compiling
-  auto source = [&](const std::string& name, const std::string& what) -> std::optional<size_t> {
-    if (name == START) return kStart;
-    if (name == END) {
-      problems.push_back(what + ": END has no outgoing edges");
-      return std::nullopt;
-    }
+  auto node_index = [&](const std::string& name, const std::string& what) -> std::optional<size_t> {
     auto it = impl->index.find(name);
     if (it == impl->index.end()) {
       problems.push_back(what + ": unknown node '" + name + "'");
@@ -121,18 +116,21 @@ std::shared_ptr<const Graph> GraphBuilder::compile() const {
     }
     return it->second;
   };
+  auto source = [&](const std::string& name, const std::string& what) -> std::optional<size_t> {
+    if (name == START) return kStart;
+    if (name == END) {
+      problems.push_back(what + ": END has no outgoing edges");
+      return std::nullopt;
+    }
+    return node_index(name, what);
+  };
   auto target = [&](const std::string& name, const std::string& what) -> std::optional<size_t> {
     if (name == END) return kEndNode;
     if (name == START) {
       problems.push_back(what + ": START cannot be a target");
       return std::nullopt;
     }
-    auto it = impl->index.find(name);
-    if (it == impl->index.end()) {
-      problems.push_back(what + ": unknown node '" + name + "'");
-      return std::nullopt;
-    }
-    return it->second;
+    return node_index(name, what);
   };
 
   for (const auto& e : s.edges) {

@@ -13,6 +13,7 @@
 
 #include "alith/agent/agent.h"
 #include "scripted_model.h"
+#include "support/rendezvous.h"
 
 namespace alith::agent {
 namespace {
@@ -31,22 +32,7 @@ std::shared_ptr<Tool> add_tool(std::atomic<int>* calls = nullptr) {
   });
 }
 
-// A barrier both parallel tools must reach; gives up after a timeout so a serial run fails instead of
-// hanging.
-class Rendezvous {
- public:
-  explicit Rendezvous(int parties) : waiting_(parties) {}
-  bool arrive_and_wait() {
-    std::unique_lock lock(mu_);
-    if (--waiting_ == 0) cv_.notify_all();
-    return cv_.wait_for(lock, std::chrono::seconds(5), [&] { return waiting_ <= 0; });
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  int waiting_;
-};
+using alith::testing::Rendezvous;
 
 TEST(Agent, ToolCallThenFinalAnswer) {
   auto model = std::make_shared<ScriptedModel>();

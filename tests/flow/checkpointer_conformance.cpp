@@ -37,18 +37,6 @@ std::string next_id() {
   return out;
 }
 
-Checkpoint make(const std::string& thread, std::string id = {}, std::string parent = {}, int64_t step = 0) {
-  Checkpoint c;
-  c.thread_id = thread;
-  c.id = id.empty() ? next_id() : std::move(id);
-  c.parent_id = std::move(parent);
-  c.step = step;
-  c.state = {{"step", step}};
-  c.source = step < 0 ? "input" : "loop";
-  c.created_ms = 1700000000000 + step;
-  return c;
-}
-
 std::vector<std::string> ids_of(const std::vector<Checkpoint>& checkpoints) {
   std::vector<std::string> out;
   for (const auto& c : checkpoints) out.push_back(c.id);
@@ -109,10 +97,22 @@ void on_eight_threads(F body) {
 
 }  // namespace
 
+Checkpoint make_checkpoint(const std::string& thread, std::string id, std::string parent, int64_t step) {
+  Checkpoint c;
+  c.thread_id = thread;
+  c.id = id.empty() ? next_id() : std::move(id);
+  c.parent_id = std::move(parent);
+  c.step = step;
+  c.state = {{"step", step}};
+  c.source = step < 0 ? "input" : "loop";
+  c.created_ms = 1700000000000 + step;
+  return c;
+}
+
 TEST_P(CheckpointerConformance, PutThenGetTheLatestAndById) {
   auto& cp = *checkpointer_;
-  const auto first = make("t", {}, {}, -1);
-  const auto second = make("t", {}, first.id, 0);
+  const auto first = make_checkpoint("t", {}, {}, -1);
+  const auto second = make_checkpoint("t", {}, first.id, 0);
   cp.put(first);
   cp.put(second);
   auto latest = cp.get("t");
@@ -141,7 +141,7 @@ TEST_P(CheckpointerConformance, ListIsNewestFirstWithALimit) {
   std::vector<std::string> put_order;
   std::string parent;
   for (int i = 0; i < 6; ++i) {
-    auto c = make("t", {}, parent, i);
+    auto c = make_checkpoint("t", {}, parent, i);
     cp.put(c);
     put_order.push_back(c.id);
     parent = c.id;
@@ -166,7 +166,7 @@ TEST_P(CheckpointerConformance, NewestIsTheLastPutNotTheLargestId) {
       "ffffffffffffffffffffffffffffffff", "00000000000000000000000000000001",
       "88888888888888888888888888888888", "00000000000000000000000000000000"};
   for (size_t i = 0; i < ids.size(); ++i)
-    cp.put(make("t", ids[i], i ? ids[i - 1] : "", static_cast<int64_t>(i)));
+    cp.put(make_checkpoint("t", ids[i], i ? ids[i - 1] : "", static_cast<int64_t>(i)));
   EXPECT_EQ(cp.get("t")->id, ids.back());
   EXPECT_EQ(ids_of(cp.list("t")), std::vector<std::string>(ids.rbegin(), ids.rend()));
   EXPECT_EQ(ids_of(cp.list("t", 2)), (std::vector<std::string>{ids[3], ids[2]}));
@@ -176,9 +176,9 @@ TEST_P(CheckpointerConformance, ParentLinksWalkTheHistory) {
   auto& cp = *checkpointer_;
   // A run of four steps, then a fork from step 1 (as update_state or a time-travel run does).
   std::vector<Checkpoint> run;
-  for (int i = 0; i < 4; ++i) run.push_back(make("t", {}, i ? run.back().id : "", i - 1));
+  for (int i = 0; i < 4; ++i) run.push_back(make_checkpoint("t", {}, i ? run.back().id : "", i - 1));
   for (const auto& c : run) cp.put(c);
-  auto fork = make("t", {}, run[1].id, 1);
+  auto fork = make_checkpoint("t", {}, run[1].id, 1);
   fork.source = "fork";
   cp.put(fork);
   EXPECT_EQ(cp.get("t")->id, fork.id);
@@ -193,10 +193,10 @@ TEST_P(CheckpointerConformance, ParentLinksWalkTheHistory) {
 
 TEST_P(CheckpointerConformance, ADuplicateIdIsAnInvalidArgumentAndReplacesNothing) {
   auto& cp = *checkpointer_;
-  auto first = make("t", {}, {}, 0);
+  auto first = make_checkpoint("t", {}, {}, 0);
   first.state = {{"version", 1}};
   cp.put(first);
-  auto later = make("t", {}, first.id, 1);
+  auto later = make_checkpoint("t", {}, first.id, 1);
   cp.put(later);
   auto again = first;
   again.state = {{"version", 2}};
@@ -209,9 +209,9 @@ TEST_P(CheckpointerConformance, ADuplicateIdIsAnInvalidArgumentAndReplacesNothin
 
 TEST_P(CheckpointerConformance, ThreadsDoNotMix) {
   auto& cp = *checkpointer_;
-  const auto a1 = make("a", {}, {}, 0);
-  const auto b1 = make("b", {}, {}, 0);
-  const auto a2 = make("a", {}, a1.id, 1);
+  const auto a1 = make_checkpoint("a", {}, {}, 0);
+  const auto b1 = make_checkpoint("b", {}, {}, 0);
+  const auto a2 = make_checkpoint("a", {}, a1.id, 1);
   cp.put(a1);
   cp.put(b1);
   cp.put(a2);
@@ -221,8 +221,8 @@ TEST_P(CheckpointerConformance, ThreadsDoNotMix) {
   EXPECT_FALSE(cp.get("b", a1.id).has_value());
   EXPECT_FALSE(cp.get("a", b1.id).has_value());
   // One id in two threads: two checkpoints (ids are unique per thread).
-  auto shared_a = make("a", "0123456789abcdef0123456789abcdef", a2.id, 2);
-  auto shared_b = make("b", "0123456789abcdef0123456789abcdef", b1.id, 1);
+  auto shared_a = make_checkpoint("a", "0123456789abcdef0123456789abcdef", a2.id, 2);
+  auto shared_b = make_checkpoint("b", "0123456789abcdef0123456789abcdef", b1.id, 1);
   shared_b.state = {{"who", "b"}};
   cp.put(shared_a);
   cp.put(shared_b);
@@ -240,14 +240,14 @@ TEST_P(CheckpointerConformance, IdsWithSeparatorsAndQuotesStayApart) {
       "a\"]]--", "a%_*?",  "日本語 🚀", "a\\b",  "A"};
   std::map<std::string, Checkpoint> by_thread;
   for (const auto& t : threads) {
-    auto c = make(t, {}, {}, 0);
+    auto c = make_checkpoint(t, {}, {}, 0);
     c.state = {{"thread", t}};
     cp.put(c);
     by_thread[t] = c;
   }
   // Checkpoint ids that look like key suffixes, written to thread "a".
   for (std::string id : {"x", "x:docs", ":w:x", "x y", "x'", "é"}) {
-    auto c = make("a", id, {}, 1);
+    auto c = make_checkpoint("a", id, {}, 1);
     cp.put(c);
     EXPECT_EQ(cp.get("a", id)->id, id);
   }
@@ -327,7 +327,7 @@ TEST_P(CheckpointerConformance, EveryFieldRoundTrips) {
 
 TEST_P(CheckpointerConformance, LargeStatesRoundTrip) {
   auto& cp = *checkpointer_;
-  auto c = make("big", {}, {}, 3);
+  auto c = make_checkpoint("big", {}, {}, 3);
   c.state = {{"blob", std::string(1 << 20, 'x')}, {"items", Json::array()}};
   for (int i = 0; i < 10000; ++i) c.state["items"].push_back({{"i", i}, {"s", "item " + std::to_string(i)}});
   cp.put(c);
@@ -336,7 +336,7 @@ TEST_P(CheckpointerConformance, LargeStatesRoundTrip) {
 
 TEST_P(CheckpointerConformance, WritesUpsertAndKeepTheOrderOfFirstPuts) {
   auto& cp = *checkpointer_;
-  const auto c = make("t", {}, {}, 0);
+  const auto c = make_checkpoint("t", {}, {}, 0);
   cp.put(c);
   using K = TaskWrite::Kind;
   cp.put_write("t", c.id, write_of("task-b", K::update, {{"b", 1}}));
@@ -355,7 +355,7 @@ TEST_P(CheckpointerConformance, WritesUpsertAndKeepTheOrderOfFirstPuts) {
   const std::vector<TaskWrite> odd = {write_of("x:update:y", K::update, "text ü \0"s),
                                       write_of("#", K::update, 42), write_of("a b", K::resume, Json::array()),
                                       write_of("ключ", K::update, 2.5)};
-  const auto d = make("t", {}, c.id, 1);
+  const auto d = make_checkpoint("t", {}, c.id, 1);
   cp.put(d);
   for (const auto& w : odd) cp.put_write("t", d.id, w);
   expect_writes(cp.writes("t", d.id), odd);
@@ -366,7 +366,7 @@ TEST_P(CheckpointerConformance, WritesUpsertAndKeepTheOrderOfFirstPuts) {
 TEST_P(CheckpointerConformance, WritesPutTogetherAreLikeWritesPutInTurn) {
   auto& cp = *checkpointer_;
   using K = TaskWrite::Kind;
-  const auto c = make("t");
+  const auto c = make_checkpoint("t");
   cp.put(c);
   cp.put_writes("t", c.id, {});
   EXPECT_TRUE(cp.writes("t", c.id).empty());
@@ -379,7 +379,7 @@ TEST_P(CheckpointerConformance, WritesPutTogetherAreLikeWritesPutInTurn) {
                 {write_of("a", K::update, 10), write_of("b", K::update, 20), write_of("c", K::interrupt, 3),
                  write_of("b", K::resume, {"ok"}), write_of("d", K::update, 4)});
   // Many at once, as a wide map-reduce step finishes.
-  const auto d = make("t", {}, c.id, 1);
+  const auto d = make_checkpoint("t", {}, c.id, 1);
   cp.put(d);
   std::vector<TaskWrite> many;
   for (int i = 0; i < 500; ++i)
@@ -395,9 +395,9 @@ TEST_P(CheckpointerConformance, APutBatchStoresCheckpointsAndWritesInOrder) {
   using K = TaskWrite::Kind;
   cp.put_batch({}, {});
   EXPECT_TRUE(cp.threads().empty());
-  const auto a1 = make("a", {}, {}, 0);
-  const auto b1 = make("b", {}, {}, 0);
-  const auto a2 = make("a", {}, a1.id, 1);
+  const auto a1 = make_checkpoint("a", {}, {}, 0);
+  const auto b1 = make_checkpoint("b", {}, {}, 0);
+  const auto a2 = make_checkpoint("a", {}, a1.id, 1);
   cp.put_batch({a1, b1, a2}, {PendingWrite{"a", a1.id, write_of("t1", K::update, 1)},
                               PendingWrite{"b", b1.id, write_of("t1", K::interrupt, 2)},
                               PendingWrite{"a", a1.id, write_of("t2", K::update, 3)},
@@ -411,7 +411,7 @@ TEST_P(CheckpointerConformance, APutBatchStoresCheckpointsAndWritesInOrder) {
   // Writes alone, and checkpoints alone.
   cp.put_batch({}, {PendingWrite{"a", a2.id, write_of("t3", K::resume, {"yes"})}});
   expect_writes(cp.writes("a", a2.id), {write_of("t3", K::resume, {"yes"})});
-  const auto a3 = make("a", {}, a2.id, 2);
+  const auto a3 = make_checkpoint("a", {}, a2.id, 2);
   cp.put_batch({a3}, {});
   EXPECT_EQ(cp.get("a")->id, a3.id);
 }
@@ -419,13 +419,13 @@ TEST_P(CheckpointerConformance, APutBatchStoresCheckpointsAndWritesInOrder) {
 TEST_P(CheckpointerConformance, APutBatchWithADuplicateIdIsAnInvalidArgument) {
   auto& cp = *checkpointer_;
   using K = TaskWrite::Kind;
-  auto first = make("t", {}, {}, 0);
+  auto first = make_checkpoint("t", {}, {}, 0);
   first.state = {{"version", 1}};
   cp.put(first);
   auto again = first;
   again.state = {{"version", 2}};
-  const auto fresh = make("t", {}, first.id, 1);
-  const auto other = make("u", {}, {}, 0);
+  const auto fresh = make_checkpoint("t", {}, first.id, 1);
+  const auto other = make_checkpoint("u", {}, {}, 0);
   // The duplicate after a new checkpoint of the same thread and one of another thread, and with a write.
   EXPECT_THROW(
       cp.put_batch({other, fresh, again}, {PendingWrite{"t", first.id, write_of("x", K::update, 1)}}),
@@ -438,7 +438,7 @@ TEST_P(CheckpointerConformance, APutBatchWithADuplicateIdIsAnInvalidArgument) {
     EXPECT_EQ(cp.threads(), (std::vector<std::string>{"t"}));
   }
   // An id twice within one batch.
-  const auto twice = make("v");
+  const auto twice = make_checkpoint("v");
   EXPECT_THROW(cp.put_batch({twice, twice}, {}), InvalidArgumentError);
   if (GetParam().atomic_batches) {
     EXPECT_TRUE(cp.list("v").empty());
@@ -450,9 +450,9 @@ TEST_P(CheckpointerConformance, APutBatchWithADuplicateIdIsAnInvalidArgument) {
 TEST_P(CheckpointerConformance, WritesOfCheckpointsAndThreadsDoNotMix) {
   auto& cp = *checkpointer_;
   using K = TaskWrite::Kind;
-  const auto a = make("a", "0123456789abcdef0123456789abcdef");
-  const auto b = make("b", "0123456789abcdef0123456789abcdef");
-  const auto a2 = make("a", {}, a.id, 1);
+  const auto a = make_checkpoint("a", "0123456789abcdef0123456789abcdef");
+  const auto b = make_checkpoint("b", "0123456789abcdef0123456789abcdef");
+  const auto a2 = make_checkpoint("a", {}, a.id, 1);
   cp.put(a);
   cp.put(b);
   cp.put(a2);
@@ -469,9 +469,9 @@ TEST_P(CheckpointerConformance, WritesOfCheckpointsAndThreadsDoNotMix) {
 TEST_P(CheckpointerConformance, DeleteThreadRemovesItsCheckpointsAndWritesOnly) {
   auto& cp = *checkpointer_;
   using K = TaskWrite::Kind;
-  const auto gone = make("gone", {}, {}, 0);
-  const auto gone2 = make("gone", {}, gone.id, 1);
-  const auto kept = make("kept", {}, {}, 0);
+  const auto gone = make_checkpoint("gone", {}, {}, 0);
+  const auto gone2 = make_checkpoint("gone", {}, gone.id, 1);
+  const auto kept = make_checkpoint("kept", {}, {}, 0);
   cp.put(gone);
   cp.put(gone2);
   cp.put(kept);
@@ -502,7 +502,7 @@ TEST_P(CheckpointerConformance, DeleteThreadRemovesItsCheckpointsAndWritesOnly) 
 TEST_P(CheckpointerConformance, ThreadsAreSortedAndListedOnce) {
   auto& cp = *checkpointer_;
   const std::vector<std::string> names = {"b", "a", "c", "B", "é", "a-1", "a", "b"};
-  for (const auto& n : names) cp.put(make(n));
+  for (const auto& n : names) cp.put(make_checkpoint(n));
   // Byte order, as std::string compares: upper case before lower case, UTF-8 after ASCII.
   EXPECT_EQ(cp.threads(), (std::vector<std::string>{"B", "a", "a-1", "b", "c", "é"}));
 }
@@ -515,7 +515,7 @@ TEST_P(CheckpointerConformance, ConcurrentPutsOnDifferentThreads) {
     const std::string thread = "worker-" + std::to_string(w);
     std::string parent;
     for (int i = 0; i < kPuts; ++i) {
-      auto c = make(thread, {}, parent, i);
+      auto c = make_checkpoint(thread, {}, parent, i);
       checkpointer->put(c);
       if (i % 5 == 0) {
         auto latest = checkpointer->get(thread);
@@ -541,7 +541,7 @@ TEST_P(CheckpointerConformance, ConcurrentPutsOnOneThread) {
   std::vector<std::vector<std::string>> ids(8);
   on_eight_threads([&](int w) {
     for (int i = 0; i < kPuts; ++i) {
-      auto c = make("shared", {}, {}, i);
+      auto c = make_checkpoint("shared", {}, {}, i);
       c.metadata = {{"worker", w}};
       checkpointer->put(c);
       ids[w].push_back(c.id);
@@ -568,7 +568,7 @@ TEST_P(CheckpointerConformance, ConcurrentPutsOfOneIdStoreItOnce) {
     const std::string id = next_id();
     std::atomic<int> stored{0}, refused{0};
     on_eight_threads([&](int w) {
-      auto c = make("race", id, {}, round);
+      auto c = make_checkpoint("race", id, {}, round);
       c.metadata = {{"worker", w}};
       try {
         checkpointer->put(c);
@@ -591,7 +591,7 @@ TEST_P(CheckpointerConformance, ConcurrentPutsOfOneIdStoreItOnce) {
     std::atomic<int> stored{0}, refused{0};
     on_eight_threads([&](int w) {
       try {
-        instances[w]->put(make("race", id, {}, round));
+        instances[w]->put(make_checkpoint("race", id, {}, round));
         ++stored;
       } catch (const InvalidArgumentError&) {
         ++refused;
@@ -605,7 +605,7 @@ TEST_P(CheckpointerConformance, ConcurrentPutsOfOneIdStoreItOnce) {
 
 TEST_P(CheckpointerConformance, ConcurrentWritesAreAllKept) {
   auto checkpointer = checkpointer_;
-  const auto c = make("t");
+  const auto c = make_checkpoint("t");
   checkpointer->put(c);
   on_eight_threads([&](int w) {
     for (int i = 0; i < 10; ++i) {
@@ -628,14 +628,14 @@ TEST_P(CheckpointerConformance, ConcurrentWritesAreAllKept) {
 TEST_P(CheckpointerConformance, ASecondCheckpointerSeesTheSameCheckpoints) {
   if (!GetParam().persistent) return;  // "memory:" opens a new, empty store each time
   auto& cp = *checkpointer_;
-  const auto first = make("t", {}, {}, 0);
+  const auto first = make_checkpoint("t", {}, {}, 0);
   cp.put(first);
   cp.put_write("t", first.id, write_of("x", TaskWrite::Kind::update, 1));
   auto other = reopen();
   expect_same(*other->get("t"), first);
   expect_writes(other->writes("t", first.id), {write_of("x", TaskWrite::Kind::update, 1)});
   // Both share one order and one set of ids.
-  const auto second = make("t", {}, first.id, 1);
+  const auto second = make_checkpoint("t", {}, first.id, 1);
   other->put(second);
   EXPECT_EQ(cp.get("t")->id, second.id);
   EXPECT_THROW(cp.put(second), InvalidArgumentError);

@@ -34,6 +34,10 @@ inline void PrintTo(const CheckpointerFactory& factory, std::ostream* os) {
   *os << factory.name;
 }
 
+// A checkpoint for tests: state {"step": step}, a fresh id (unique in the process) unless one is given.
+Checkpoint make_checkpoint(const std::string& thread, std::string id = {}, std::string parent = {},
+                           int64_t step = 0);
+
 class CheckpointerConformance : public ::testing::TestWithParam<CheckpointerFactory> {
  protected:
   void SetUp() override;

@@ -16,6 +16,7 @@
 
 #include "../agent/scripted_model.h"
 #include "alith/flow/agent_node.h"
+#include "support/rendezvous.h"
 
 namespace alith::flow {
 namespace {
@@ -72,22 +73,7 @@ struct Recorder {
   }
 };
 
-// A barrier for replies that must be in flight at the same time; gives up after a timeout so a serial run
-// fails instead of hanging.
-class Rendezvous {
- public:
-  explicit Rendezvous(int parties) : waiting_(parties) {}
-  bool arrive_and_wait() {
-    std::unique_lock lock(mu_);
-    if (--waiting_ == 0) cv_.notify_all();
-    return cv_.wait_for(lock, std::chrono::seconds(5), [&] { return waiting_ <= 0; });
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  int waiting_;
-};
+using alith::testing::Rendezvous;
 
 // ---- agent_node -------------------------------------------------------------------------------------------
 

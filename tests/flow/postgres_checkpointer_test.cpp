@@ -62,18 +62,6 @@ GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(CheckpointerConformance);
 INSTANTIATE_TEST_SUITE_P(Postgres, CheckpointerConformance, ::testing::ValuesIn(conformance()),
                          [](const auto& info) { return info.param.name; });
 
-Checkpoint checkpoint(const std::string& thread, int64_t step, const std::string& parent = {}) {
-  Checkpoint c;
-  c.thread_id = thread;
-  c.id = new_checkpoint_id();
-  c.parent_id = parent;
-  c.step = step;
-  c.state = {{"step", step}};
-  c.source = "loop";
-  c.created_ms = 1767225600000 + step;
-  return c;
-}
-
 class PostgresCheckpointerTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -89,7 +77,7 @@ TEST_F(PostgresCheckpointerTest, ConcurrentOpenersCreateTheTablesOnce) {
     openers.push_back(std::async(std::launch::async, [&] { return open_checkpointer(ref); }));
   std::vector<std::shared_ptr<Checkpointer>> checkpointers;
   for (auto& o : openers) checkpointers.push_back(o.get());
-  const auto c = checkpoint("t", 0);
+  const auto c = make_checkpoint("t");
   checkpointers[0]->put(c);
   for (const auto& other : checkpointers) EXPECT_EQ(other->get("t")->id, c.id);
 }
@@ -98,8 +86,8 @@ TEST_F(PostgresCheckpointerTest, ConcurrentOpenersCreateTheTablesOnce) {
 TEST_F(PostgresCheckpointerTest, TheColumnsMirrorTheDocument) {
   const std::string ref = fresh_schema();
   auto cp = open_checkpointer(ref);
-  const auto first = checkpoint("t", -1);
-  const auto second = checkpoint("t", 0, first.id);
+  const auto first = make_checkpoint("t", {}, {}, -1);
+  const auto second = make_checkpoint("t", {}, first.id, 0);
   cp->put(first);
   cp->put(second);
   std::unique_ptr<PGconn, decltype(&PQfinish)> conn(PQconnectdb(ref.c_str()), &PQfinish);
@@ -122,7 +110,7 @@ TEST_F(PostgresCheckpointerTest, TheColumnsMirrorTheDocument) {
 TEST_F(PostgresCheckpointerTest, AnEndedSessionIsReconnected) {
   const std::string ref = fresh_schema();
   auto cp = open_checkpointer(ref + "&application_name=ended_session_test");
-  const auto c = checkpoint("t", 0);
+  const auto c = make_checkpoint("t");
   cp->put(c);
   admin(
       "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'ended_session_test'");
@@ -131,14 +119,14 @@ TEST_F(PostgresCheckpointerTest, AnEndedSessionIsReconnected) {
   } catch (const IoError&) {
   }
   EXPECT_EQ(cp->get("t")->id, c.id);
-  cp->put(checkpoint("t", 1, c.id));
+  cp->put(make_checkpoint("t", {}, c.id, 1));
   EXPECT_EQ(cp->list("t").size(), 2u);
 }
 
 // libpq takes parameters as C strings: an id with a NUL byte would be cut short, so it is refused.
 TEST_F(PostgresCheckpointerTest, IdsWithANulByteAreRefused) {
   auto cp = open_checkpointer(fresh_schema());
-  auto c = checkpoint(std::string("a\0b", 3), 0);
+  auto c = make_checkpoint(std::string("a\0b", 3));
   EXPECT_THROW(cp->put(c), InvalidArgumentError);
   EXPECT_TRUE(cp->threads().empty());
 }

@@ -63,17 +63,6 @@ GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(CheckpointerConformance);
 INSTANTIATE_TEST_SUITE_P(Redis, CheckpointerConformance, ::testing::ValuesIn(conformance()),
                          [](const auto& info) { return info.param.name; });
 
-Checkpoint checkpoint(const std::string& thread, int64_t step, const std::string& parent = {}) {
-  Checkpoint c;
-  c.thread_id = thread;
-  c.id = new_checkpoint_id();
-  c.parent_id = parent;
-  c.step = step;
-  c.state = {{"step", step}};
-  c.source = "loop";
-  return c;
-}
-
 class RedisCheckpointerTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -85,7 +74,7 @@ class RedisCheckpointerTest : public ::testing::Test {
 TEST_F(RedisCheckpointerTest, StoresTheSharedJsonUnderTheDocumentedKeys) {
   RedisServer server;
   auto cp = open_checkpointer(server.uri(3));
-  const auto c = checkpoint("run:1", 0);
+  const auto c = make_checkpoint("run:1");
   cp->put(c);
   cp->put_write("run:1", c.id, TaskWrite{"task", TaskWrite::Kind::update, {{"x", 1}}});
   auto endpoint = redis::parse_uri(server.uri(3));
@@ -110,7 +99,7 @@ TEST_F(RedisCheckpointerTest, PasswordProtectedServer) {
   RedisServer server(options);
   // The right password: everything works.
   auto cp = open_checkpointer(server.uri(2));
-  const auto c = checkpoint("t", 0);
+  const auto c = make_checkpoint("t");
   cp->put(c);
   EXPECT_EQ(cp->get("t")->id, c.id);
 
@@ -148,7 +137,7 @@ TEST_F(RedisCheckpointerTest, ARestartedServerIsReconnectedToOnTheNextCall) {
   options.append_only = true;  // the checkpoints survive the restart
   RedisServer server(options);
   auto cp = open_checkpointer(server.uri(1));
-  const auto first = checkpoint("t", 0);
+  const auto first = make_checkpoint("t");
   cp->put(first);
 
   server.stop();
@@ -157,14 +146,14 @@ TEST_F(RedisCheckpointerTest, ARestartedServerIsReconnectedToOnTheNextCall) {
   auto latest = cp->get("t");
   ASSERT_TRUE(latest.has_value());
   EXPECT_EQ(latest->id, first.id);
-  const auto second = checkpoint("t", 1, first.id);
+  const auto second = make_checkpoint("t", {}, first.id, 1);
   cp->put(second);
 
   // A put is never sent twice, yet a restart between calls does not make it fail: the closed connection is
   // noticed before sending.
   server.stop();
   server.start();
-  const auto third = checkpoint("t", 2, second.id);
+  const auto third = make_checkpoint("t", {}, second.id, 2);
   cp->put(third);
   EXPECT_EQ(cp->list("t").size(), 3u);
   EXPECT_EQ(cp->get("t")->id, third.id);
@@ -175,11 +164,11 @@ TEST_F(RedisCheckpointerTest, AStoppedServerIsAnIoErrorUntilItIsBack) {
   options.append_only = true;
   RedisServer server(options);
   auto cp = open_checkpointer(server.uri());
-  const auto c = checkpoint("t", 0);
+  const auto c = make_checkpoint("t");
   cp->put(c);
   server.stop();
   EXPECT_THROW(cp->get("t"), IoError);
-  EXPECT_THROW(cp->put(checkpoint("t", 1, c.id)), IoError);
+  EXPECT_THROW(cp->put(make_checkpoint("t", {}, c.id, 1)), IoError);
   EXPECT_THROW(cp->threads(), IoError);
   server.start();
   EXPECT_EQ(cp->get("t")->id, c.id);
@@ -191,7 +180,7 @@ TEST_F(RedisCheckpointerTest, AStoppedServerIsAnIoErrorUntilItIsBack) {
 TEST_F(RedisCheckpointerTest, AServerThatDoesNotAnswerTimesOut) {
   RedisServer server;
   auto cp = open_checkpointer(server.uri() + "?timeout=0.3");
-  const auto c = checkpoint("t", 0);
+  const auto c = make_checkpoint("t");
   cp->put(c);
   redis::Connection admin(redis::parse_uri(server.uri()));
   admin.command({"CLIENT", "PAUSE", "1500", "ALL"});
@@ -214,11 +203,11 @@ TEST_F(RedisCheckpointerTest, AConnectionDroppedMidWriteIsAnIoError) {
   options.extra_config = "proto-max-bulk-len 1mb\n";
   RedisServer server(options);
   auto cp = open_checkpointer(server.uri());
-  auto big = checkpoint("t", 0);
+  auto big = make_checkpoint("t");
   big.state = {{"blob", std::string(32 << 20, 'x')}};
   EXPECT_THROW(cp->put(big), IoError);
   // The connection is re-established for the next call.
-  const auto small = checkpoint("t", 0);
+  const auto small = make_checkpoint("t");
   cp->put(small);
   EXPECT_EQ(cp->get("t")->id, small.id);
 }
@@ -229,7 +218,7 @@ TEST_F(RedisCheckpointerTest, DeletingAThreadLeavesLookalikesAlone) {
   RedisServer server;
   auto cp = open_checkpointer(server.uri());
   for (std::string t : {"a", "a*", "a:docs", "[a]", "*"}) {
-    const auto c = checkpoint(t, 0);
+    const auto c = make_checkpoint(t);
     cp->put(c);
     cp->put_write(t, c.id, TaskWrite{"x", TaskWrite::Kind::update, 1});
   }

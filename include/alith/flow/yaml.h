@@ -95,6 +95,10 @@ struct KnowledgeSpec {
 };
 using RetrieverFactory =
     std::function<std::shared_ptr<const knowledge::Retriever>(const KnowledgeSpec& spec)>;
+// The retriever a knowledge section describes, over an embedding model the caller made (the default factory
+// makes spec.embedding; the CLI wraps it in the on-disk embedding cache).
+std::shared_ptr<const knowledge::Retriever> make_retriever(const KnowledgeSpec& spec,
+                                                           std::shared_ptr<llm::EmbeddingModel> embedding);
 
 // Caps that keep a hostile or broken file cheap to reject.
 struct WorkflowLimits {

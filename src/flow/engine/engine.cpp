@@ -211,12 +211,12 @@ RunOutcome Engine::run_steps(RunState run, std::map<std::string, std::vector<Jso
     const size_t n = cp.next.size();
     std::vector<TaskResult> results(n);
     std::vector<bool> recorded(n, false);
-    std::map<std::string, size_t> by_id;
-    for (size_t i = 0; i < n; ++i) by_id.emplace(cp.next[i].id, i);
 
-    // What earlier attempts at this step left: finished tasks keep their update and do not run again.
-    std::vector<PendingInterrupt> stale;
+    // What earlier attempts at this step left: finished tasks keep their update and do not run again. Only a
+    // checkpoint read back from storage can have any, so a fresh step skips the lookup table.
     if (run.may_have_writes && config_.checkpointer) {
+      std::map<std::string, size_t> by_id;
+      for (size_t i = 0; i < n; ++i) by_id.emplace(cp.next[i].id, i);
       for (auto& w : config_.checkpointer->writes(config_.thread_id, cp.id)) {
         auto it = by_id.find(w.task_id);
         if (it == by_id.end()) continue;

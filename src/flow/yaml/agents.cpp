@@ -21,6 +21,23 @@
 #include "alith/store/vector_store.h"
 #include "flow/yaml/parts.h"
 
+namespace alith::flow {
+
+std::shared_ptr<const knowledge::Retriever> make_retriever(const KnowledgeSpec& spec,
+                                                           std::shared_ptr<llm::EmbeddingModel> embedding) {
+  store::StoreOptions store_options;
+  store_options.collection = spec.collection;
+  store_options.embedding_model = embedding->id();
+  std::shared_ptr<store::VectorStore> store = store::open_store(spec.store, store_options);
+  knowledge::RetrieveOptions options;
+  options.k = spec.k;
+  options.hybrid = spec.hybrid;
+  options.min_score = spec.min_score;
+  return std::make_shared<const knowledge::Retriever>(std::move(store), std::move(embedding), options);
+}
+
+}  // namespace alith::flow
+
 namespace alith::flow::yaml {
 namespace {
 
@@ -32,16 +49,7 @@ std::shared_ptr<llm::ChatModel> default_model(const std::string& ref) {
 }
 
 std::shared_ptr<const knowledge::Retriever> default_retriever(const KnowledgeSpec& spec) {
-  std::shared_ptr<llm::EmbeddingModel> embedding = llm::make_embedding_model(spec.embedding, Config::load());
-  store::StoreOptions store_options;
-  store_options.collection = spec.collection;
-  store_options.embedding_model = embedding->id();
-  std::shared_ptr<store::VectorStore> store = store::open_store(spec.store, store_options);
-  knowledge::RetrieveOptions options;
-  options.k = spec.k;
-  options.hybrid = spec.hybrid;
-  options.min_score = spec.min_score;
-  return std::make_shared<const knowledge::Retriever>(std::move(store), std::move(embedding), options);
+  return make_retriever(spec, llm::make_embedding_model(spec.embedding, Config::load()));
 }
 
 // A relative sqlite: path is relative to the workflow file, not to wherever the command runs.
