@@ -22,5 +22,7 @@ Command add_run(CLI::App& app);
 Command add_resume(CLI::App& app);
 Command add_history(CLI::App& app);
 Command add_threads(CLI::App& app);
+// Ethereum keys, signatures and transactions (wallet.cpp).
+Command add_wallet(CLI::App& app);
 
 }  // namespace alith::cli

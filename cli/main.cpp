@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   add(alith::cli::add_resume);
   add(alith::cli::add_history);
   add(alith::cli::add_threads);
+  add(alith::cli::add_wallet);
 
   try {
     app.parse(argc, argv);
