@@ -42,6 +42,16 @@ ErrorInfo crypto_error(std::string message) {
   return make_error(ErrorCode::crypto, std::move(message));
 }
 
+// x ‖ y of a point, as PublicKey keeps it (the uncompressed form without its 0x04).
+FixedBytes<64> point_xy(const secp256k1_pubkey& point) noexcept {
+  FixedBytes<65> out;
+  size_t len = out.size();
+  secp256k1_ec_pubkey_serialize(detail::secp256k1(), out.data(), &len, &point, SECP256K1_EC_UNCOMPRESSED);
+  FixedBytes<64> xy;
+  std::copy(out.begin() + 1, out.end(), xy.begin());
+  return xy;
+}
+
 }  // namespace
 
 FixedBytes<65> Signature::to_bytes() const noexcept {
@@ -89,11 +99,8 @@ Result<PublicKey> PublicKey::parse(ByteView bytes) {
   if (secp256k1_ec_pubkey_parse(detail::secp256k1(), &point, input.data(), input.size()) != 1) {
     return crypto_error("not a secp256k1 public key (" + std::to_string(bytes.size()) + " bytes)");
   }
-  FixedBytes<65> out;
-  size_t len = out.size();
-  secp256k1_ec_pubkey_serialize(detail::secp256k1(), out.data(), &len, &point, SECP256K1_EC_UNCOMPRESSED);
   PublicKey key;
-  std::copy(out.begin() + 1, out.end(), key.xy_.begin());
+  key.xy_ = point_xy(point);
   return key;
 }
 
@@ -124,10 +131,7 @@ PrivateKey::PrivateKey(const FixedBytes<32>& secret) : secret_(secret) {
   if (secp256k1_ec_pubkey_create(detail::secp256k1(), &point, secret_.data()) != 1) {
     throw CryptoError("private key out of range");
   }
-  FixedBytes<65> out;
-  size_t len = out.size();
-  secp256k1_ec_pubkey_serialize(detail::secp256k1(), out.data(), &len, &point, SECP256K1_EC_UNCOMPRESSED);
-  std::copy(out.begin() + 1, out.end(), public_.xy_.begin());
+  public_.xy_ = point_xy(point);
   address_ = public_.address();
 }
 
@@ -203,11 +207,8 @@ Result<PublicKey> recover_public_key(const Hash& digest, const Signature& signat
   if (secp256k1_ecdsa_recover(detail::secp256k1(), &point, &raw, digest.data()) != 1) {
     return crypto_error("no public key recovers from this signature");
   }
-  FixedBytes<65> out;
-  size_t len = out.size();
-  secp256k1_ec_pubkey_serialize(detail::secp256k1(), out.data(), &len, &point, SECP256K1_EC_UNCOMPRESSED);
   PublicKey key;
-  std::copy(out.begin() + 1, out.end(), key.xy_.begin());
+  key.xy_ = point_xy(point);
   return key;
 }
 

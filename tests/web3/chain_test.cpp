@@ -15,58 +15,14 @@
 #include "alith/web3/erc.h"
 #include "alith/web3/rpc.h"
 #include "alith/web3/wallet.h"
-#include "ethers_reference.h"
-#include "support/anvil.h"
+#include "chain_fixture.h"
 
 namespace alith::web3 {
 namespace {
 
-using testing::Anvil;
-
 const U256 kEther = U256::from_string("1000000000000000000");
 
-struct Compiled {
-  abi::Interface abi;
-  Bytes bytecode;
-};
-
-class ChainTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    if (Anvil::binary().empty() || testing::web3_node_modules().empty()) return;
-    anvil_ = std::make_unique<Anvil>();
-    contracts_ =
-        std::make_unique<Json>(testing::run_ethers("compile_contracts.cjs", {{"dir", ALITH_CONTRACTS_DIR}}));
-  }
-  static void TearDownTestSuite() {
-    anvil_.reset();
-    contracts_.reset();
-  }
-
-  void SetUp() override {
-    ALITH_REQUIRE_ANVIL();
-    ALITH_REQUIRE_ETHERS();
-    ASSERT_TRUE(anvil_);
-    RpcOptions o;
-    o.url = anvil_->url();
-    rpc_ = std::make_shared<RpcClient>(o);
-  }
-
-  static Compiled contract(const std::string& name) {
-    const Json& c = (*contracts_)["contracts"][name];
-    return {abi::Interface::from_json(c["abi"]).value(), from_hex(c["bytecode"].get<std::string>())};
-  }
-  PrivateKey key(size_t i) const { return PrivateKey::parse(anvil_->dev_keys().at(i)).value(); }
-  Wallet wallet(size_t i) const { return Wallet(key(i), rpc_); }
-  Address account(size_t i) const { return key(i).address(); }
-
-  static std::unique_ptr<Anvil> anvil_;
-  static std::unique_ptr<Json> contracts_;
-  std::shared_ptr<RpcClient> rpc_;
-};
-
-std::unique_ptr<Anvil> ChainTest::anvil_;
-std::unique_ptr<Json> ChainTest::contracts_;
+using ChainTest = ChainFixture;
 
 TEST_F(ChainTest, TheDevChainIsFundedAndAnswers) {
   EXPECT_EQ(rpc_->chain_id(), 31337u);

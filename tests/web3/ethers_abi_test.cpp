@@ -4,30 +4,11 @@
 // full format, JSON form), event logs (topics and data) and encodePacked.
 #include <gtest/gtest.h>
 
+#include "abi_print.h"
 #include "alith/web3/abi.h"
 #include "ethers_reference.h"
 
 namespace alith::web3::abi {
-
-// Readable failure messages (gtest finds these by argument-dependent lookup).
-void PrintTo(const Value& v, std::ostream* os) {
-  if (v.is_bool()) *os << (v.as_bool() ? "true" : "false");
-  if (v.is_uint()) *os << v.as_uint().to_hex();
-  if (v.is_address()) *os << v.as_address().to_hex();
-  if (v.is_bytes()) *os << "bytes:" << to_hex(v.as_bytes());
-  if (v.is_string()) *os << dump_json(v.as_string());
-  if (v.is_list()) {
-    *os << "[";
-    for (size_t i = 0; i < v.as_list().size(); ++i) {
-      if (i) *os << ", ";
-      PrintTo(v.as_list()[i], os);
-    }
-    *os << "]";
-  }
-}
-void PrintTo(const Param& p, std::ostream* os) {
-  *os << p.type.full() << (p.indexed ? " indexed" : "") << (p.name.empty() ? "" : " ") << p.name;
-}
 
 namespace {
 

@@ -12,8 +12,7 @@
 #include "alith/web3/contract.h"
 #include "alith/web3/erc.h"
 #include "alith/web3/wallet_tools.h"
-#include "ethers_reference.h"
-#include "support/anvil.h"
+#include "chain_fixture.h"
 #include "support/run_command.h"
 
 namespace alith::web3 {
@@ -23,49 +22,17 @@ using agent::testing::make_call;
 using agent::testing::ScriptedModel;
 using agent::testing::text_reply;
 using agent::testing::tool_reply;
-using testing::Anvil;
-
 const U256 kEther = U256::from_string("1000000000000000000");
 
-class WalletAgentTest : public ::testing::Test {
+class WalletAgentTest : public ChainFixture {
  protected:
-  static void SetUpTestSuite() {
-    if (Anvil::binary().empty() || testing::web3_node_modules().empty()) return;
-    anvil_ = std::make_unique<Anvil>();
-    contracts_ =
-        std::make_unique<Json>(testing::run_ethers("compile_contracts.cjs", {{"dir", ALITH_CONTRACTS_DIR}}));
-  }
-  static void TearDownTestSuite() {
-    anvil_.reset();
-    contracts_.reset();
-  }
-  void SetUp() override {
-    ALITH_REQUIRE_ANVIL();
-    ALITH_REQUIRE_ETHERS();
-    ASSERT_TRUE(anvil_);
-    RpcOptions o;
-    o.url = anvil_->url();
-    rpc_ = std::make_shared<RpcClient>(o);
-  }
-  PrivateKey key(size_t i) const { return PrivateKey::parse(anvil_->dev_keys().at(i)).value(); }
-  Address account(size_t i) const { return key(i).address(); }
-
   // An ERC-20 whose whole supply (1,000 tokens) belongs to wallet.
   Address deploy_token(Wallet& wallet) const {
-    const Json& c = (*contracts_)["contracts"]["AlithToken"];
-    return Contract::deploy(wallet, abi::Interface::from_json(c["abi"]).value(),
-                            from_hex(c["bytecode"].get<std::string>()),
-                            {"Agent Token", "AGT", kEther * U256(1000)})
+    const Compiled code = contract("AlithToken");
+    return Contract::deploy(wallet, code.abi, code.bytecode, {"Agent Token", "AGT", kEther * U256(1000)})
         .address();
   }
-
-  static std::unique_ptr<Anvil> anvil_;
-  static std::unique_ptr<Json> contracts_;
-  std::shared_ptr<RpcClient> rpc_;
 };
-
-std::unique_ptr<Anvil> WalletAgentTest::anvil_;
-std::unique_ptr<Json> WalletAgentTest::contracts_;
 
 // The tool result the model saw for call id.
 const llm::Message& result_of(const agent::RunResult& run, const std::string& id) {

@@ -14,6 +14,16 @@ using K = Type::Kind;
   throw InvalidArgumentError("ABI value for " + type.canonical() + ": " + why);
 }
 
+// The bytes of a `bytes` or `string` value.
+ByteView dynamic_content(const Type& type, const Value& v) {
+  if (type.kind() == K::bytes) {
+    if (!v.is_bytes()) mismatch(type, "expected bytes");
+    return v.as_bytes();
+  }
+  if (!v.is_string()) mismatch(type, "expected a string");
+  return as_bytes(v.as_string());
+}
+
 // Runs f; an InvalidArgumentError it throws gets "[index]" in front, so a message names the value's path.
 // (The text is only built on failure: encoding large arrays pays nothing for it.)
 template <class F>
@@ -117,14 +127,7 @@ void encode_value(const Type& type, const Value& v, Bytes& out) {
   switch (type.kind()) {
     case K::bytes:
     case K::string: {
-      ByteView content;
-      if (type.kind() == K::bytes) {
-        if (!v.is_bytes()) mismatch(type, "expected bytes");
-        content = v.as_bytes();
-      } else {
-        if (!v.is_string()) mismatch(type, "expected a string");
-        content = as_bytes(v.as_string());
-      }
+      ByteView content = dynamic_content(type, v);
       append_word(out, U256(std::uint64_t(content.size())).to_be_bytes());
       append_padded(out, content);
       return;
@@ -201,14 +204,7 @@ void encode_in_place(const Type& type, const Value& v, Bytes& out, bool top) {
   switch (type.kind()) {
     case K::bytes:
     case K::string: {
-      ByteView content;
-      if (type.kind() == K::bytes) {
-        if (!v.is_bytes()) mismatch(type, "expected bytes");
-        content = v.as_bytes();
-      } else {
-        if (!v.is_string()) mismatch(type, "expected a string");
-        content = as_bytes(v.as_string());
-      }
+      ByteView content = dynamic_content(type, v);
       if (top)
         out.insert(out.end(), content.begin(), content.end());
       else
