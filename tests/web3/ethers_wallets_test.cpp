@@ -5,8 +5,8 @@
 //    it recovers from alith's signature;
 //  - HD wallets: 1,000 random mnemonics (12 to 24 words), passphrases and paths vs HDNodeWallet.fromPhrase;
 //  - the BIP-39 English wordlist vs LangEn;
-//  - keystores both ways: 900 scrypt files each way and 100 pbkdf2 files each way, with small random KDF costs
-//    (scrypt n of 2 to 128) so that a thousand files take seconds: the cost does not change the format.
+//  - keystores both ways: 900 scrypt and 100 pbkdf2 files each way, with small random KDF costs (scrypt n
+//    of 2 to 128) so that a thousand files take seconds: the cost does not change the format.
 #include <gtest/gtest.h>
 
 #include <set>
