@@ -86,6 +86,7 @@ void absorb_block(std::array<std::uint64_t, 25>& state, const std::uint8_t* bloc
 }  // namespace
 
 Keccak256& Keccak256::update(ByteView data) noexcept {
+  if (data.empty()) return *this;  // an empty span may carry a null pointer, which memcpy must not see
   const std::uint8_t* p = data.data();
   size_t n = data.size();
   if (buffered_ > 0) {
