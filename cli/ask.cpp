@@ -1,5 +1,7 @@
 // `alith ask`: one question to an agent; the answer streams to stdout (or one JSON object with --json). With
-// --store it answers from a vector store and lists the sources it cites.
+// --store it answers from a vector store and lists the sources it cites. With --mcp servers.json the tools of
+// the MCP servers configured there (the common mcpServers format) are added to the agent; the servers are
+// stopped when the command ends.
 
 #include <iostream>
 #include <iterator>
@@ -9,6 +11,7 @@
 #include "alith/core/config.h"
 #include "alith/core/json.h"
 #include "alith/knowledge/retriever.h"
+#include "alith/mcp/config.h"
 #include "commands.h"
 #include "knowledge_options.h"
 #include "model_options.h"
@@ -22,6 +25,7 @@ struct AskOptions {
   bool agentic = false;        // --store with a search_knowledge tool instead of retrieving up front
   std::string prompt;
   bool json = false;
+  std::string mcp_config;  // --mcp: an mcpServers JSON file
 };
 
 std::string read_stdin() {
@@ -86,6 +90,11 @@ int run_ask(const AskOptions& options) {
     extra_tools.push_back(knowledge::search_knowledge_tool(std::make_shared<knowledge::Retriever>(
         options.knowledge.open_store(*embedding), embedding, options.knowledge.retrieve_options())));
   }
+  std::unique_ptr<mcp::McpServers> mcp_servers;  // closed (servers stopped) when run_ask returns
+  if (!options.mcp_config.empty()) {
+    mcp_servers = std::make_unique<mcp::McpServers>(mcp::load_config(options.mcp_config));
+    for (auto& tool : mcp_servers->tools()) extra_tools.push_back(std::move(tool));
+  }
   auto agent = options.model.make_agent(Config::load(), nullptr, extra_tools);
   if (options.json) {
     std::cout << dump_json(result_json(agent->run(prompt)), 2) << "\n";
@@ -120,6 +129,8 @@ Command add_ask(CLI::App& app) {
   sub->add_flag("--agentic", options->agentic,
                 "With --store: give the agent a search_knowledge tool instead of retrieving up front");
   sub->add_flag("--json", options->json, "Print the answer, tool results and usage as JSON");
+  sub->add_option("--mcp", options->mcp_config,
+                  "An mcpServers JSON file: the tools of those MCP servers are given to the agent");
   sub->add_option("prompt", options->prompt, "The question; '-' or nothing reads stdin");
   return [options] { return run_ask(*options); };
 }

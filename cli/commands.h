@@ -24,5 +24,7 @@ Command add_history(CLI::App& app);
 Command add_threads(CLI::App& app);
 // Ethereum keys, signatures and transactions (wallet.cpp).
 Command add_wallet(CLI::App& app);
+// `alith mcp serve` (mcp.cpp).
+Command add_mcp(CLI::App& app);
 
 }  // namespace alith::cli

@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   add(alith::cli::add_history);
   add(alith::cli::add_threads);
   add(alith::cli::add_wallet);
+  add(alith::cli::add_mcp);
 
   try {
     app.parse(argc, argv);

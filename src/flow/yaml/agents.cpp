@@ -11,6 +11,10 @@
 //       temperature: 0.2
 //       max_tokens: 256
 //       tool_choice: auto                 # auto | none | required | a tool name (first step only)
+//       mcp: servers.json                 # an mcpServers file (relative to this file): its servers' tools
+//
+// An `mcp:` file is read and checked when the workflow loads; its servers are started when the agent is
+// first built and stopped when the loaded workflow goes away.
 
 #include <algorithm>
 
@@ -18,6 +22,7 @@
 #include "alith/core/config.h"
 #include "alith/knowledge/retriever.h"
 #include "alith/llm/registry.h"
+#include "alith/mcp/config.h"
 #include "alith/store/vector_store.h"
 #include "flow/yaml/parts.h"
 
@@ -154,16 +159,25 @@ std::shared_ptr<agent::Tool> Tools::get(Doc& doc, const YAML::Node& where, const
 
 std::shared_ptr<agent::Agent> LazyAgent::get() {
   std::lock_guard lock(mu_);
-  if (!agent_) agent_ = build();
+  if (!agent_) {
+    std::vector<std::shared_ptr<agent::Tool>> mcp_tools;
+    if (spec_.mcp) {
+      if (!mcp_servers_) mcp_servers_ = std::make_shared<mcp::McpServers>(*spec_.mcp);
+      mcp_tools = mcp_servers_->tools();
+    }
+    agent_ = build(mcp_tools);
+  }
   return agent_;
 }
 
-std::shared_ptr<agent::Agent> LazyAgent::build() const {
+std::shared_ptr<agent::Agent> LazyAgent::build(
+    const std::vector<std::shared_ptr<agent::Tool>>& mcp_tools) const {
   agent::AgentBuilder builder;
   builder.name(spec_.name).model(models_ ? models_(spec_.model) : default_model(spec_.model));
   builder.max_steps(spec_.max_steps);
   if (!spec_.preamble.empty()) builder.preamble(spec_.preamble);
   builder.tools(spec_.tools);
+  builder.tools(mcp_tools);
   if (spec_.knowledge) {
     auto retriever = retrievers_ ? retrievers_(*spec_.knowledge) : default_retriever(*spec_.knowledge);
     builder.tool(knowledge::search_knowledge_tool(std::move(retriever)));
@@ -213,7 +227,7 @@ Agents read_agents(Context& context, const Entry& section) {
         doc.entries(entry.value, "agent '" + entry.key + "' must be a mapping (model, preamble, ...)");
     doc.check_keys(fields,
                    {"model", "preamble", "tools", "memory", "knowledge", "max_steps", "temperature",
-                    "max_tokens", "tool_choice", "description"},
+                    "max_tokens", "tool_choice", "description", "mcp"},
                    " in agent '" + entry.key + "'");
     std::optional<Entry> tool_choice;
     for (const auto& f : fields) {
@@ -264,6 +278,15 @@ Agents read_agents(Context& context, const Entry& section) {
         tool_choice = f;
       } else if (f.key == "description") {
         doc.string_of(f, "description");
+      } else if (f.key == "mcp") {
+        if (auto v = doc.string_of(f, "mcp")) {
+          const std::filesystem::path path = doc.dir() / *v;  // an absolute *v replaces dir
+          try {
+            spec.mcp = std::make_shared<const mcp::Config>(mcp::load_config(path.lexically_normal()));
+          } catch (const Error& e) {
+            doc.report(f, std::string("'mcp'") + in + ": " + e.what());
+          }
+        }
       }
     }
     if (tool_choice) {

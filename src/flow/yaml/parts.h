@@ -17,6 +17,11 @@
 #include "alith/flow/yaml.h"
 #include "flow/yaml/document.h"
 
+namespace alith::mcp {
+struct Config;
+class McpServers;
+}  // namespace alith::mcp
+
 namespace alith::flow::yaml {
 
 // Tools by name: the application's own first, then the built-in ones, each made once per load.
@@ -60,6 +65,7 @@ class LazyAgent {
     std::optional<double> temperature;
     std::optional<int> max_tokens;
     std::string tool_choice = "auto";
+    std::shared_ptr<const mcp::Config> mcp;  // `mcp: servers.json`: connected when the agent is built
   };
 
   LazyAgent(Spec spec, ModelFactory models, RetrieverFactory retrievers)
@@ -69,13 +75,14 @@ class LazyAgent {
   std::shared_ptr<agent::Agent> get();
 
  private:
-  std::shared_ptr<agent::Agent> build() const;
+  std::shared_ptr<agent::Agent> build(const std::vector<std::shared_ptr<agent::Tool>>& mcp_tools) const;
 
   Spec spec_;
   ModelFactory models_;
   RetrieverFactory retrievers_;
   std::mutex mu_;
   std::shared_ptr<agent::Agent> agent_;
+  std::shared_ptr<mcp::McpServers> mcp_servers_;  // stopped when the loaded workflow goes away
 };
 
 using Agents = std::map<std::string, std::shared_ptr<LazyAgent>, std::less<>>;
