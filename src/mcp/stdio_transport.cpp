@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "alith/mcp/transport.h"
+#include "core/sigpipe_block.h"
 
 extern char** environ;
 
@@ -61,39 +62,8 @@ Pipe make_pipe() {
   return Pipe{Fd(fds[0]), Fd(fds[1])};
 }
 
-// SIGPIPE blocked while this thread writes to the child's stdin; one the write caused is consumed (see
-// flow/checkpointers/redis_connection.cpp: a library must not change the process's signal handling).
-class SigpipeBlock {
- public:
-  SigpipeBlock() {
-    sigemptyset(&pipe_);
-    sigaddset(&pipe_, SIGPIPE);
-    pthread_sigmask(SIG_BLOCK, &pipe_, &previous_);
-    was_pending_ = is_pending();
-  }
-  ~SigpipeBlock() {
-    const int saved = errno;
-    if (!was_pending_ && is_pending()) {
-      const timespec zero{};
-      while (sigtimedwait(&pipe_, nullptr, &zero) < 0 && errno == EINTR) {
-      }
-    }
-    pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
-    errno = saved;
-  }
-  SigpipeBlock(const SigpipeBlock&) = delete;
-  SigpipeBlock& operator=(const SigpipeBlock&) = delete;
-
- private:
-  static bool is_pending() {
-    sigset_t pending;
-    sigemptyset(&pending);
-    return sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE) == 1;
-  }
-  sigset_t pipe_;
-  sigset_t previous_;
-  bool was_pending_ = false;
-};
+// Writes to the child's stdin run under a SigpipeBlock (core/sigpipe_block.h): the child may have exited.
+using ::alith::detail::SigpipeBlock;
 
 // The environment of the child: the inherited one with the overrides applied.
 std::vector<std::string> child_environment(

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "alith/core/error.h"
+#include "core/sigpipe_block.h"
 
 namespace alith::flow::redis {
 namespace {
@@ -57,42 +58,9 @@ Reply convert(const redisReply& r) {
   return out;
 }
 
-// hiredis writes with write(2), not send(MSG_NOSIGNAL): writing to a connection the server has closed and
-// reset raises SIGPIPE, which by default ends the process. While a command runs, SIGPIPE is blocked for this
-// thread, and one the command caused is consumed before it is unblocked (as libpq does). A process-wide
-// SIG_IGN would change the host program's signal handling, which a library must not do.
-class SigpipeBlock {
- public:
-  SigpipeBlock() {
-    sigemptyset(&pipe_);
-    sigaddset(&pipe_, SIGPIPE);
-    pthread_sigmask(SIG_BLOCK, &pipe_, &previous_);
-    was_pending_ = is_pending();
-  }
-  ~SigpipeBlock() {
-    const int saved = errno;
-    if (!was_pending_ && is_pending()) {
-      const timespec zero{};
-      while (sigtimedwait(&pipe_, nullptr, &zero) < 0 && errno == EINTR) {
-      }
-    }
-    pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
-    errno = saved;
-  }
-  SigpipeBlock(const SigpipeBlock&) = delete;
-  SigpipeBlock& operator=(const SigpipeBlock&) = delete;
-
- private:
-  static bool is_pending() {
-    sigset_t pending;
-    sigemptyset(&pending);
-    return sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE) == 1;
-  }
-
-  sigset_t pipe_;
-  sigset_t previous_;
-  bool was_pending_ = false;
-};
+// hiredis writes with write(2), not send(MSG_NOSIGNAL): a write to a connection the server reset raises
+// SIGPIPE, so commands run under a SigpipeBlock (core/sigpipe_block.h).
+using ::alith::detail::SigpipeBlock;
 
 // What a malformed URI's message may show: the part after the credentials.
 std::string shown(std::string_view uri) {
