@@ -8,6 +8,7 @@
 #include "alith/inference/local_model.h"
 #include "alith/llm/anthropic.h"
 #include "alith/llm/openai.h"
+#include "alith/llm/scripted_model.h"
 
 namespace alith::llm {
 
@@ -39,9 +40,9 @@ std::string config_path(const Config& config) {
 }
 
 std::string known_providers(const Config& config) {
-  std::string out = "openai, anthropic, local";
+  std::string out = "openai, anthropic, local, echo";
   for (const auto& [name, provider] : config.providers) {
-    if (name != "openai" && name != "anthropic" && name != "local") out += ", " + name;
+    if (name != "openai" && name != "anthropic" && name != "local" && name != "echo") out += ", " + name;
   }
   return out;
 }
@@ -117,6 +118,7 @@ ModelRef ModelRef::parse(std::string_view ref) {
 std::shared_ptr<ChatModel> make_chat_model(std::string_view ref, const Config& config) {
   const ModelRef parsed = ModelRef::parse(ref);
   if (parsed.provider == "local" && !config.provider("local")) return inference::LocalChatModel::open(parsed.model);
+  if (parsed.provider == "echo" && !config.provider("echo")) return std::make_shared<ScriptedModel>();
   const Resolved resolved = resolve(parsed, config, ref);
   if (resolved.type == "openai")
     return std::make_shared<OpenAIChatModel>(openai_options(parsed, resolved, config));

@@ -6,6 +6,7 @@
 //   anthropic:claude-sonnet-4-5   Anthropic (key: ANTHROPIC_API_KEY or config providers.anthropic)
 //   <name>:<model>                a provider named in config.yaml (type openai or anthropic)
 //   local:<name or path>          in-process llama.cpp: a catalog name (gemma3-270m, minilm) or a .gguf path
+//   echo:<anything>               a ScriptedModel that echoes the last user message (tests, overhead benchmarks)
 //
 // Everything after the first ':' is the model id, passed through as given.
 
