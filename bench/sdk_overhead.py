@@ -12,6 +12,7 @@ Run with the python of a venv where the alith package is installed (scripts/sdk-
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import statistics
 import time
@@ -53,8 +54,28 @@ def main() -> None:
         model.push_text("done")
         tool_agent.prompt("hi")
 
+    async def awaited_calls(n: int) -> None:
+        for _ in range(n):
+            await echo_agent.aprompt("hi")
+
+    def prompt_echo_async_us() -> float:
+        # One event loop for all rounds; each call is an awaited aprompt (a native thread and a loop wake-up).
+        n = max(1, args.calls // 10)
+        loop = asyncio.new_event_loop()
+        try:
+            loop.run_until_complete(awaited_calls(min(n, 1000)))
+            samples = []
+            for _ in range(args.rounds):
+                start = time.perf_counter_ns()
+                loop.run_until_complete(awaited_calls(n))
+                samples.append((time.perf_counter_ns() - start) / n / 1000.0)
+            return statistics.median(samples)
+        finally:
+            loop.close()
+
     results = {
         "prompt_echo": per_call_us(lambda: echo_agent.prompt("hi"), args.calls, args.rounds),
+        "prompt_echo_async": prompt_echo_async_us(),
         "prompt_echo_native": per_call_us(lambda: prompt("hi"), args.calls, args.rounds),
         "tool_step": per_call_us(tool_step, max(1, args.calls // 4), args.rounds),
     }

@@ -35,16 +35,6 @@ namespace flow = alith::flow;
 constexpr const char* kGraphTag = "Graph";
 constexpr const char* kCheckpointerTag = "Checkpointer";
 
-Json Opt(const Json& options, const char* key) {
-  if (!options.is_object()) return nullptr;
-  auto it = options.find(key);
-  return it == options.end() ? Json(nullptr) : *it;
-}
-
-Json Arg(const Napi::CallbackInfo& info, size_t i) {
-  return i < info.Length() ? FromJs(info[i]) : Json(nullptr);
-}
-
 // The graph keeps its JS callbacks alive as long as it lives.
 struct JsGraph {
   std::shared_ptr<const flow::Graph> graph;

@@ -33,12 +33,6 @@ constexpr const char* kRetrieverTag = "Retriever";
 
 using StorePtr = std::shared_ptr<store::VectorStore>;
 
-Json Opt(const Json& options, const char* key) {
-  if (!options.is_object()) return nullptr;
-  auto it = options.find(key);
-  return it == options.end() ? Json(nullptr) : *it;
-}
-
 size_t OptSize(const Json& options, const char* key, size_t fallback) {
   Json v = Opt(options, key);
   if (v.is_number_unsigned() || (v.is_number_integer() && v.get<int64_t>() >= 0)) return v.get<size_t>();
@@ -193,10 +187,6 @@ std::vector<std::filesystem::path> PathsFrom(const Json& paths) {
   if (paths.is_array())
     for (const auto& p : paths) out.emplace_back(p.get<std::string>());
   return out;
-}
-
-Json Arg(const Napi::CallbackInfo& info, size_t i) {
-  return i < info.Length() ? FromJs(info[i]) : Json(nullptr);
 }
 
 // ---- stores ----------------------------------------------------------------------------------------------

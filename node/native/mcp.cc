@@ -31,16 +31,6 @@ constexpr const char* kServersTag = "McpServers";
 constexpr const char* kServerTag = "McpServer";
 constexpr const char* kHttpTag = "McpHttpServer";
 
-Json Opt(const Json& options, const char* key) {
-  if (!options.is_object()) return nullptr;
-  auto it = options.find(key);
-  return it == options.end() ? Json(nullptr) : *it;
-}
-
-Json Arg(const Napi::CallbackInfo& info, size_t i) {
-  return i < info.Length() ? FromJs(info[i]) : Json(nullptr);
-}
-
 std::vector<std::pair<std::string, std::string>> Pairs(const Json& object) {
   std::vector<std::pair<std::string, std::string>> out;
   if (object.is_object())

@@ -236,4 +236,14 @@ std::string GetString(const alith::Json& options, const char* key, std::string f
   return fallback;
 }
 
+alith::Json Opt(const alith::Json& options, const char* key) {
+  if (!options.is_object()) return nullptr;
+  auto it = options.find(key);
+  return it == options.end() ? alith::Json(nullptr) : *it;
+}
+
+alith::Json Arg(const Napi::CallbackInfo& info, size_t i) {
+  return i < info.Length() ? FromJs(info[i]) : alith::Json(nullptr);
+}
+
 }  // namespace alith_node_mods

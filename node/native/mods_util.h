@@ -72,5 +72,9 @@ bool IsMainThread();
 
 // Option readers for plain JS objects; undefined and null read as absent.
 std::string GetString(const alith::Json& options, const char* key, std::string fallback = {});
+// options[key], or null when options is not an object or has no such key.
+alith::Json Opt(const alith::Json& options, const char* key);
+// The i-th argument as JSON; null when the call passed fewer.
+alith::Json Arg(const Napi::CallbackInfo& info, size_t i);
 
 }  // namespace alith_node_mods

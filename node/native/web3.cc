@@ -44,16 +44,6 @@ constexpr const char* kRpcTag = "RpcClient";
 constexpr const char* kWalletTag = "Wallet";
 constexpr const char* kInterfaceTag = "AbiInterface";
 
-Json Opt(const Json& options, const char* key) {
-  if (!options.is_object()) return nullptr;
-  auto it = options.find(key);
-  return it == options.end() ? Json(nullptr) : *it;
-}
-
-Json Arg(const Napi::CallbackInfo& info, size_t i) {
-  return i < info.Length() ? FromJs(info[i]) : Json(nullptr);
-}
-
 std::string Str(const Napi::Value& v) {
   return v.As<Napi::String>().Utf8Value();
 }

@@ -22,8 +22,9 @@
 #include "alith/flow/yaml.h"
 #include "alith/llm/chat_model.h"
 #include "bindings.h"
+#include "convert.h"
+#include "gil.h"
 #include "mods_bindings.h"
-#include "mods_util.h"
 
 namespace nb = nanobind;
 using namespace nb::literals;
@@ -52,7 +53,7 @@ fl::WorkflowOptions workflow_options(nb::handle model_factory, nb::handle tools,
   o.base_dir = base_dir;
   o.threads = threads;
   if (model_factory.is_valid() && !model_factory.is_none()) {
-    PyRef ref(model_factory);
+    PyObjectRef ref(model_factory);
     o.model_factory = [ref](const std::string& model_ref) {
       nb::gil_scoped_acquire gil;
       nb::object model = ref.get()(model_ref);
@@ -176,7 +177,7 @@ void bind_flow(nb::module_& m) {
         if (nb::isinstance<alith::agent::Agent>(aggregator) || nb::hasattr(aggregator, "_native"))
           return released(
               fl::parallel(std::move(named), native_of<alith::agent::Agent>(aggregator), options));
-        PyRef fn(aggregator);
+        PyObjectRef fn(aggregator);
         fl::Aggregate aggregate = [fn](const alith::Json& answers) {
           nb::gil_scoped_acquire gil;
           return from_python(fn.get()(to_python(answers)));

@@ -22,8 +22,9 @@
 #include "alith/flow/checkpointer.h"
 #include "alith/flow/graph.h"
 #include "alith/flow/state.h"
+#include "convert.h"
+#include "gil.h"
 #include "mods_bindings.h"
-#include "mods_util.h"
 
 namespace nb = nanobind;
 using namespace nb::literals;
@@ -51,7 +52,7 @@ struct PyNodeContext {
 };
 
 fl::NodeFn node_from_python(nb::handle fn) {
-  PyRef ref(fn);
+  PyObjectRef ref(fn);
   return [ref](const alith::Json& state, fl::NodeContext& context) -> alith::Json {
     nb::gil_scoped_acquire gil;
     auto py_context = std::make_shared<PyNodeContext>();
@@ -82,7 +83,7 @@ void add_route_item(fl::Route& route, nb::handle item) {
 }
 
 fl::Router router_from_python(nb::handle fn) {
-  PyRef ref(fn);
+  PyObjectRef ref(fn);
   return [ref](const alith::Json& state) {
     nb::gil_scoped_acquire gil;
     nb::object result = ref.get()(to_python(state));
@@ -106,7 +107,7 @@ fl::Reducer reducer_from_python(nb::handle reducer) {
     throw alith::InvalidArgumentError("unknown reducer '" + name +
                                       "' (overwrite, append, merge or a function)");
   }
-  PyRef ref(reducer);
+  PyObjectRef ref(reducer);
   std::string name =
       nb::hasattr(reducer, "__name__") ? nb::cast<std::string>(reducer.attr("__name__")) : "custom";
   return fl::Reducer::custom(name, [ref](const alith::Json& current, const alith::Json& update) {
@@ -163,7 +164,7 @@ fl::RunConfig run_config(const std::string& thread_id, std::shared_ptr<fl::Check
     throw alith::InvalidArgumentError("commit must be 'sync' or 'batched'");
   }
   if (on_event.is_valid() && !on_event.is_none()) {
-    PyRef ref(on_event);
+    PyObjectRef ref(on_event);
     c.on_event = [ref](const fl::RunEvent& event) {
       nb::gil_scoped_acquire gil;
       ref.get()(event_to_python(event));

@@ -24,8 +24,9 @@
 #include "alith/knowledge/walk.h"
 #include "alith/llm/chat_model.h"
 #include "bindings.h"
+#include "convert.h"
+#include "gil.h"
 #include "mods_bindings.h"
-#include "mods_util.h"
 
 namespace nb = nanobind;
 using namespace nb::literals;
@@ -168,19 +169,13 @@ nb::dict progress_to_python(const kn::IndexProgress& p) {
 
 alith::store::Reranker reranker_from_python(nb::handle fn) {
   if (!fn.is_valid() || fn.is_none()) return {};
-  PyRef ref(fn);
+  PyObjectRef ref(fn);
   return [ref](std::string_view query, std::vector<alith::store::Hit> candidates) {
     nb::gil_scoped_acquire gil;
     nb::object result = ref.get()(std::string(query), hits_to_python(candidates));
     std::vector<alith::store::Hit> out;
     for (nb::handle item : result) {
-      nb::dict d = nb::borrow<nb::dict>(item);
-      alith::store::Hit h;
-      h.id = nb::cast<std::string>(d["id"]);
-      if (d.contains("score")) h.score = nb::cast<float>(d["score"]);
-      if (d.contains("text")) h.text = nb::cast<std::string>(d["text"]);
-      if (d.contains("metadata")) h.metadata = from_python(d["metadata"]);
-      out.push_back(std::move(h));
+      out.push_back(hit_from_python(item));
     }
     return out;
   };
@@ -329,7 +324,7 @@ void bind_knowledge(nb::module_& m) {
         options.embed_batch = embed_batch;
         options.cancel = token_of(cancel);
         if (on_progress.is_valid() && !on_progress.is_none()) {
-          PyRef fn(on_progress);
+          PyObjectRef fn(on_progress);
           options.on_progress = [fn](const kn::IndexProgress& p) {
             nb::gil_scoped_acquire gil;
             fn.get()(progress_to_python(p));

@@ -22,8 +22,9 @@
 #include "alith/mcp/config.h"
 #include "alith/mcp/transport.h"
 #include "bindings.h"
+#include "convert.h"
+#include "gil.h"
 #include "mods_bindings.h"
-#include "mods_util.h"
 
 namespace nb = nanobind;
 using namespace nb::literals;
@@ -135,7 +136,7 @@ void bind_mcp(nb::module_& m) {
             alith::Json args = arguments.is_none() ? alith::Json::object() : from_python(arguments);
             auto o = request_options(timeout, cancel);
             if (!on_progress.is_none()) {
-              PyRef fn(on_progress);
+              PyObjectRef fn(on_progress);
               o.on_progress = [fn](const mcp::ProgressParams& p) {
                 nb::gil_scoped_acquire gil;
                 try {
@@ -193,7 +194,7 @@ void bind_mcp(nb::module_& m) {
       .def(
           "on_notification",
           [](Client& c, const std::string& method, nb::handle fn) {
-            PyRef ref(fn);
+            PyObjectRef ref(fn);
             c.on_notification(method, [ref](const alith::Json& params) {
               nb::gil_scoped_acquire gil;
               try {

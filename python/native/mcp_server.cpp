@@ -15,8 +15,9 @@
 #include <vector>
 
 #include "alith/mcp/server.h"
+#include "convert.h"
+#include "gil.h"
 #include "mods_bindings.h"
-#include "mods_util.h"
 
 namespace nb = nanobind;
 using namespace nb::literals;
@@ -50,7 +51,7 @@ class PyResources final : public mcp::ResourceProvider {
   }
 
  private:
-  PyRef object_;
+  PyObjectRef object_;
 };
 
 // Prompts from a Python object with list() -> [dict] and get(name, arguments) -> GetPromptResult dict.
@@ -73,7 +74,7 @@ class PyPrompts final : public mcp::PromptProvider {
   }
 
  private:
-  PyRef object_;
+  PyObjectRef object_;
 };
 
 // A Server and, while it serves HTTP, its transport and thread.

@@ -29,5 +29,8 @@ struct GraphHandle {
 alith::store::Filter filter_from_python(nb::handle filter);  // None: no filter
 nb::dict hit_to_python(const alith::store::Hit& hit);
 nb::list hits_to_python(const std::vector<alith::store::Hit>& hits);
+// A dict with "id" and optional "score", "text", "metadata" (what hit_to_python makes, or a reranker
+// returns).
+alith::store::Hit hit_from_python(nb::handle item);
 
 }  // namespace alith_py

@@ -13,8 +13,9 @@
 
 #include "alith/store/hybrid.h"
 #include "alith/store/vector_store.h"
+#include "convert.h"
+#include "gil.h"
 #include "mods_bindings.h"
-#include "mods_util.h"
 
 namespace nb = nanobind;
 using namespace nb::literals;
@@ -36,6 +37,16 @@ nb::dict hit_to_python(const alith::store::Hit& hit) {
   d["text"] = hit.text;
   d["metadata"] = to_python(hit.metadata);
   return d;
+}
+
+alith::store::Hit hit_from_python(nb::handle item) {
+  nb::dict d = nb::borrow<nb::dict>(item);
+  alith::store::Hit h;
+  h.id = nb::cast<std::string>(d["id"]);
+  if (d.contains("score")) h.score = nb::cast<float>(d["score"]);
+  if (d.contains("text")) h.text = nb::cast<std::string>(d["text"]);
+  if (d.contains("metadata")) h.metadata = from_python(d["metadata"]);
+  return h;
 }
 
 nb::list hits_to_python(const std::vector<alith::store::Hit>& hits) {
@@ -204,13 +215,7 @@ void bind_store(nb::module_& m) {
         for (nb::handle list : lists) {
           std::vector<alith::store::Hit> hits;
           for (nb::handle item : list) {
-            nb::dict d = nb::borrow<nb::dict>(item);
-            alith::store::Hit h;
-            h.id = nb::cast<std::string>(d["id"]);
-            if (d.contains("score")) h.score = nb::cast<float>(d["score"]);
-            if (d.contains("text")) h.text = nb::cast<std::string>(d["text"]);
-            if (d.contains("metadata")) h.metadata = from_python(d["metadata"]);
-            hits.push_back(std::move(h));
+            hits.push_back(hit_from_python(item));
           }
           ranked.push_back(std::move(hits));
         }

@@ -9,8 +9,9 @@
 #include "alith/core/error.h"
 #include "alith/web3/u256.h"
 #include "bindings.h"
+#include "convert.h"
+#include "gil.h"
 #include "mods_bindings.h"
-#include "mods_util.h"
 #include "web3_util.h"
 
 namespace nb = nanobind;

@@ -23,8 +23,9 @@
 #include "alith/web3/rpc.h"
 #include "alith/web3/wallet.h"
 #include "alith/web3/wallet_tools.h"
+#include "convert.h"
+#include "gil.h"
 #include "mods_bindings.h"
-#include "mods_util.h"
 #include "web3_util.h"
 
 namespace nb = nanobind;
@@ -126,7 +127,7 @@ w3::WalletPolicy policy_from_python(nb::handle value) {
     p.allowlist = std::move(allow);
   }
   if (d.contains("confirm") && !d["confirm"].is_none()) {
-    PyRef fn(d["confirm"]);
+    PyObjectRef fn(d["confirm"]);
     p.confirm = [fn](const w3::SpendRequest& request) {
       nb::gil_scoped_acquire gil;
       return nb::cast<bool>(fn.get()(spend_request_to_python(request)));

@@ -21,8 +21,9 @@
 #include "alith/web3/mnemonic.h"
 #include "alith/web3/transaction.h"
 #include "alith/web3/u256.h"
+#include "convert.h"
+#include "gil.h"
 #include "mods_bindings.h"
-#include "mods_util.h"
 #include "web3_util.h"
 
 namespace nb = nanobind;
