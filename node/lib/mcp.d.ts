@@ -81,8 +81,48 @@ export interface HttpServing {
   stop(): Promise<void>
 }
 
+type MaybePromise<T> = T | Promise<T>
+
+export interface McpResource { uri: string; name: string; title?: string; description?: string; mimeType?: string; size?: number; [key: string]: unknown }
+export interface McpResourceTemplate { uriTemplate: string; name: string; title?: string; description?: string; mimeType?: string; [key: string]: unknown }
+export interface McpResourceContents { uri?: string; mimeType?: string; text?: string; /** base64 */ blob?: string; [key: string]: unknown }
+
+/**
+ * Resources an alith Server offers. read(uri) answers the contents (a string is one text item; uri defaults to
+ * the one asked for). Unknown uri: return undefined, or throw an InvalidArgumentError, a RangeError or an
+ * ENOENT error (the client gets -32002 "resource not found"); any other throw is an internal error (-32603).
+ */
+export interface ResourceProvider {
+  list(): MaybePromise<McpResource[]>
+  templates?(): MaybePromise<McpResourceTemplate[]>
+  read(uri: string): MaybePromise<McpResourceContents[] | McpResourceContents | { contents: McpResourceContents[] } | string | undefined | null>
+}
+
+export interface McpPrompt { name: string; title?: string; description?: string; arguments?: Array<{ name: string; description?: string; required?: boolean }>; [key: string]: unknown }
+export interface McpPromptMessage { role: 'user' | 'assistant'; content: { type: string; text?: string; [key: string]: unknown } }
+
+/**
+ * Prompts an alith Server offers. get(name, args) answers a GetPromptResult (an array is its messages, a string
+ * one user text message). Unknown prompt or bad arguments: return undefined, or throw an InvalidArgumentError or
+ * a RangeError (the client gets -32602); any other throw is an internal error (-32603).
+ */
+export interface PromptProvider {
+  list(): MaybePromise<McpPrompt[]>
+  get(name: string, args: Record<string, string>): MaybePromise<{ description?: string; messages: McpPromptMessage[] } | McpPromptMessage[] | string | undefined | null>
+}
+
+export interface ServerOptions {
+  name?: string
+  version?: string
+  instructions?: string
+  threads?: number
+  tools?: Array<ToolSpec | object>
+  resources?: ResourceProvider
+  prompts?: PromptProvider
+}
+
 export declare class Server {
-  constructor(options: { name?: string; version?: string; instructions?: string; threads?: number; tools: Array<ToolSpec | object> })
+  constructor(options: ServerOptions)
   /** Serves stdin/stdout until stdin ends; nothing else may write to stdout meanwhile. */
   serveStdio(): Promise<void>
   serveHttp(options?: number | { host?: string; port?: number; path?: string; allowedOrigins?: string[] }): Promise<HttpServing>

@@ -114,18 +114,92 @@ class Servers {
 
 function connectServers(config, options) { return Servers.connect(config, options) }
 
-// An MCP server of alith tools: new Server({name, version, instructions, tools: [Tool | {name, description,
-// parameters, handler}]}).
+const invalidArgument = (message) => new (require('./errors').InvalidArgumentError)(message)
+
+// What a resources.read / prompts.get throw means to the client: an InvalidArgumentError (or any error with code
+// 'invalid_argument'), a RangeError or ENOENT stand for "no such resource / prompt, or bad arguments" (the MCP
+// errors -32002 resource not found and -32602 invalid params); anything else is an internal error (-32603).
+function lookupError(error) {
+  if (error && typeof error === 'object' && error.code !== 'invalid_argument' &&
+      (error instanceof RangeError || error.code === 'ENOENT')) {
+    return invalidArgument(error.message)
+  }
+  return error
+}
+
+function arrayOf(value, what) {
+  if (!Array.isArray(value)) throw new TypeError(`${what} must return an array (or a Promise of one)`)
+  return value
+}
+
+// resources: {list() -> [{uri, name, mimeType?, ...}], templates()? -> [{uriTemplate, name, ...}], read(uri) ->
+// [{uri?, mimeType?, text | blob}] | {text | blob, ...} | string | undefined (unknown uri)}; each may be async.
+// The native server calls these functions from its threads and waits for them (the event loop runs on).
+function resourcesProvider(resources) {
+  if (resources == null) return undefined
+  if (typeof resources.list !== 'function' || typeof resources.read !== 'function') {
+    throw new TypeError('resources need list() and read(uri) methods')
+  }
+  const provider = {
+    list: async () => arrayOf(await resources.list(), 'resources.list()'),
+    read: async (uri) => {
+      let contents
+      try {
+        contents = await resources.read(uri)
+      } catch (e) {
+        throw lookupError(e)
+      }
+      if (contents === undefined || contents === null) throw invalidArgument(`unknown resource: ${uri}`)
+      if (typeof contents === 'string') contents = [{ text: contents }]
+      else if (!Array.isArray(contents)) contents = Array.isArray(contents.contents) ? contents.contents : [contents]
+      return contents.map((c) => ({ uri, ...c }))
+    },
+  }
+  if (typeof resources.templates === 'function') {
+    provider.templates = async () => arrayOf(await resources.templates(), 'resources.templates()')
+  }
+  return provider
+}
+
+// prompts: {list() -> [{name, description?, arguments?: [{name, description?, required?}]}], get(name, args) ->
+// {description?, messages: [{role, content}]} | messages array | string (one user message) | undefined (unknown
+// prompt)}; each may be async.
+function promptsProvider(prompts) {
+  if (prompts == null) return undefined
+  if (typeof prompts.list !== 'function' || typeof prompts.get !== 'function') {
+    throw new TypeError('prompts need list() and get(name, arguments) methods')
+  }
+  return {
+    list: async () => arrayOf(await prompts.list(), 'prompts.list()'),
+    get: async (name, args) => {
+      let result
+      try {
+        result = await prompts.get(name, args || {})
+      } catch (e) {
+        throw lookupError(e)
+      }
+      if (result === undefined || result === null) throw invalidArgument(`unknown prompt: ${name}`)
+      if (typeof result === 'string') result = [{ role: 'user', content: { type: 'text', text: result } }]
+      return Array.isArray(result) ? { messages: result } : result
+    },
+  }
+}
+
+// An MCP server of alith tools, and optionally resources and prompts: new Server({name, version, instructions,
+// tools: [Tool | {name, description, parameters, handler}], resources: {list, templates?, read}, prompts: {list,
+// get}}).
 class Server {
   constructor(options = {}) {
     const tools = (options.tools || []).map(nativeTool)
+    const resources = resourcesProvider(options.resources)
+    const prompts = promptsProvider(options.prompts)
     const { name, version, instructions, threads } = options
     const opts = {}
     if (name !== undefined) opts.name = name
     if (version !== undefined) opts.version = version
     if (instructions !== undefined) opts.instructions = instructions
     if (threads !== undefined) opts.threads = threads
-    Object.defineProperty(this, '_native', { value: native().newServer(tools, opts) })
+    Object.defineProperty(this, '_native', { value: native().newServer(tools, opts, resources, prompts) })
   }
 
   // Serves this process's stdin/stdout until stdin ends. Nothing else may write to stdout meanwhile (use

@@ -193,6 +193,61 @@ Napi::Value ServersClose(const Napi::CallbackInfo& info) {
 // ---- server
 // --------------------------------------------------------------------------------------------------
 
+// A JS callback's InvalidArgumentError (code 'invalid_argument', which lib/mcp.js gives to "not found"
+// answers) as the C++ type the server maps to an MCP error (-32002 for resources/read, -32602 for
+// prompts/get); any other error passes through (-32603).
+Json CallMapped(const JsFunction& fn, const Json& args) {
+  try {
+    return fn.Call(args);
+  } catch (const alith::InvalidArgumentError&) {
+    throw;
+  } catch (const alith::Error& e) {
+    if (e.code() == alith::ErrorCode::invalid_argument) throw alith::InvalidArgumentError(e.what());
+    throw;
+  }
+}
+
+std::shared_ptr<JsFunction> Method(Napi::Object object, const char* name, const char* label) {
+  Napi::Value fn = object.Get(name);
+  if (!fn.IsFunction()) return nullptr;
+  return std::make_shared<JsFunction>(object.Env(), fn.As<Napi::Function>(), label);
+}
+
+// Resources and prompts backed by JS functions (lib/mcp.js wraps the user's object, awaiting what its
+// methods return). The server calls them on its own threads; each call waits for the JS result while the
+// event loop runs on.
+class JsResources final : public mcp::ResourceProvider {
+ public:
+  explicit JsResources(Napi::Object o)
+      : list_(Method(o, "list", "alith-mcp-resources-list")),
+        templates_(Method(o, "templates", "alith-mcp-resources-templates")),
+        read_(Method(o, "read", "alith-mcp-resources-read")) {
+    if (!list_ || !read_) throw alith::InvalidArgumentError("resources need list() and read(uri)");
+  }
+  Json list() override { return list_->Call(Json::array()); }
+  Json templates() override { return templates_ ? templates_->Call(Json::array()) : Json::array(); }
+  Json read(const std::string& uri) override { return CallMapped(*read_, Json::array({uri})); }
+
+ private:
+  std::shared_ptr<JsFunction> list_, templates_, read_;
+};
+
+class JsPrompts final : public mcp::PromptProvider {
+ public:
+  explicit JsPrompts(Napi::Object o)
+      : list_(Method(o, "list", "alith-mcp-prompts-list")), get_(Method(o, "get", "alith-mcp-prompts-get")) {
+    if (!list_ || !get_) throw alith::InvalidArgumentError("prompts need list() and get(name, arguments)");
+  }
+  Json list() override { return list_->Call(Json::array()); }
+  Json get(const std::string& name, const Json& arguments) override {
+    return CallMapped(*get_, Json::array({name, arguments}));
+  }
+
+ private:
+  std::shared_ptr<JsFunction> list_, get_;
+};
+
+// newServer(tools, options, resources?, prompts?): resources {list, templates?, read}, prompts {list, get}.
 Napi::Value NewServer(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return Guard(env, [&] {
@@ -206,6 +261,10 @@ Napi::Value NewServer(const Napi::CallbackInfo& info) {
     options.instructions = GetString(o, "instructions");
     if (Json t = Opt(o, "threads"); t.is_number()) options.threads = t.get<size_t>();
     auto server = std::make_shared<mcp::Server>(std::move(tools), options);
+    if (info.Length() > 2 && info[2].IsObject())
+      server->set_resources(std::make_shared<JsResources>(info[2].As<Napi::Object>()));
+    if (info.Length() > 3 && info[3].IsObject())
+      server->set_prompts(std::make_shared<JsPrompts>(info[3].As<Napi::Object>()));
     return WrapHandle(env, kServerTag, server);
   });
 }

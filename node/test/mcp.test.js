@@ -140,3 +140,95 @@ test('an alith server over Streamable HTTP, called by the official SDK client', 
     await serving.stop()
   }
 })
+
+// Resources and prompts backed by JS objects (sync and async methods), served over Streamable HTTP and read by
+// our client and the official SDK client.
+function docsServer() {
+  const docs = new Map([
+    ['doc://readme', { name: 'readme', mimeType: 'text/markdown', text: '# alith' }],
+    ['doc://notes', { name: 'notes', mimeType: 'text/plain', text: 'remember the milk' }],
+  ])
+  const reads = []
+  const resources = {
+    list: () => [...docs].map(([uri, d]) => ({ uri, name: d.name, mimeType: d.mimeType })),
+    templates: async () => [{ uriTemplate: 'doc://{name}', name: 'doc' }],
+    async read(uri) {
+      reads.push(uri)
+      await new Promise((r) => setTimeout(r, 2))
+      const d = docs.get(uri)
+      if (!d) throw new alith.InvalidArgumentError(`no document ${uri}`)
+      return [{ mimeType: d.mimeType, text: d.text }]
+    },
+  }
+  const prompts = {
+    list: async () => [{ name: 'greet', description: 'Greets someone', arguments: [{ name: 'who', required: true }] }],
+    get(name, args) {
+      if (name !== 'greet') return undefined
+      if (!args.who) throw new RangeError('missing argument: who')
+      return { description: 'a greeting', messages: [{ role: 'user', content: { type: 'text', text: `Say hello to ${args.who}` } }] }
+    },
+  }
+  return { server: new mcp.Server({ name: 'js-docs', tools: [], resources, prompts }), reads }
+}
+
+test('an alith server with JS resources and prompts over HTTP, called by our client', async () => {
+  const { server, reads } = docsServer()
+  const serving = await server.serveHttp({ port: 0 })
+  const client = await mcp.connect({ url: serving.url, timeoutMs: 30000 })
+  try {
+    assert.ok(client.server.capabilities.resources)
+    assert.ok(client.server.capabilities.prompts)
+    const resources = await client.listResources()
+    assert.deepEqual(resources.map((r) => r.uri), ['doc://readme', 'doc://notes'])
+    assert.deepEqual((await client.listResourceTemplates()).map((t) => t.uriTemplate), ['doc://{name}'])
+    const read = await client.readResource('doc://notes')
+    assert.deepEqual(read.contents, [{ uri: 'doc://notes', mimeType: 'text/plain', text: 'remember the milk' }])
+    await assert.rejects(client.readResource('doc://missing'), (e) => e instanceof alith.AlithError && /-32002|not found/i.test(e.message))
+    // Concurrent reads are served while the event loop runs the (async) callbacks.
+    const many = await Promise.all([1, 2, 3].map(() => client.readResource('doc://readme')))
+    assert.ok(many.every((r) => r.contents[0].text === '# alith'))
+    assert.deepEqual(reads.filter((u) => u === 'doc://readme').length, 3)
+
+    const prompts = await client.listPrompts()
+    assert.deepEqual(prompts.map((p) => p.name), ['greet'])
+    const got = await client.getPrompt('greet', { who: 'Ada' })
+    assert.equal(got.messages[0].content.text, 'Say hello to Ada')
+    await assert.rejects(client.getPrompt('nope', {}), (e) => e instanceof alith.AlithError && /unknown prompt/.test(e.message))
+    await assert.rejects(client.getPrompt('greet', {}), (e) => e instanceof alith.AlithError && /missing argument/.test(e.message))
+  } finally {
+    await client.close()
+    await serving.stop()
+  }
+})
+
+test('JS resources and prompts, called by the official SDK client (MCP error codes)', async () => {
+  needPeers()
+  const { Client } = require(path.join(sdk, 'client/index.js'))
+  const { StreamableHTTPClientTransport } = require(path.join(sdk, 'client/streamableHttp.js'))
+  const { server } = docsServer()
+  const serving = await server.serveHttp('127.0.0.1', 0)
+  const client = new Client({ name: 'sdk-test', version: '1.0.0' })
+  try {
+    await client.connect(new StreamableHTTPClientTransport(new URL(serving.url)))
+    const { resources } = await client.listResources()
+    assert.deepEqual(resources.map((r) => r.name), ['readme', 'notes'])
+    const { resourceTemplates } = await client.listResourceTemplates()
+    assert.equal(resourceTemplates[0].uriTemplate, 'doc://{name}')
+    const read = await client.readResource({ uri: 'doc://readme' })
+    assert.equal(read.contents[0].text, '# alith')
+    assert.equal(read.contents[0].mimeType, 'text/markdown')
+    await assert.rejects(client.readResource({ uri: 'doc://missing' }), (e) => e.code === -32002)
+
+    const { prompts } = await client.listPrompts()
+    assert.equal(prompts[0].name, 'greet')
+    assert.equal(prompts[0].arguments[0].name, 'who')
+    const got = await client.getPrompt({ name: 'greet', arguments: { who: 'Grace' } })
+    assert.equal(got.description, 'a greeting')
+    assert.deepEqual(got.messages, [{ role: 'user', content: { type: 'text', text: 'Say hello to Grace' } }])
+    await assert.rejects(client.getPrompt({ name: 'nope', arguments: {} }), (e) => e.code === -32602)
+    await assert.rejects(client.getPrompt({ name: 'greet', arguments: {} }), (e) => e.code === -32602)
+  } finally {
+    await client.close()
+    await serving.stop()
+  }
+})
