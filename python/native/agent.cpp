@@ -101,11 +101,7 @@ void bind_agent(nb::module_& m) {
           [](ag::Tool& t, nb::handle args, const alith::CancelToken* cancel) {
             alith::Json json = from_python(args);
             ag::ToolContext context{token_or_default(cancel), "call_direct"};
-            ag::ToolOutcome outcome;
-            {
-              nb::gil_scoped_release release;
-              outcome = ag::run_tool(t, json, context);
-            }
+            ag::ToolOutcome outcome = without_gil([&] { return ag::run_tool(t, json, context); });
             nb::dict d;
             d["content"] = nb::str(outcome.content.c_str());
             d["is_error"] = outcome.is_error;

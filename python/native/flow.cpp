@@ -116,11 +116,7 @@ void bind_flow(nb::module_& m) {
       "flow_load_workflow",
       [](const std::filesystem::path& path, nb::handle model_factory, nb::handle tools, size_t threads) {
         auto options = workflow_options(model_factory, tools, "", threads);
-        fl::Workflow w;
-        {
-          nb::gil_scoped_release release;
-          w = fl::load_workflow(path, options);
-        }
+        fl::Workflow w = without_gil([&] { return fl::load_workflow(path, options); });
         return workflow_to_python(w);
       },
       "path"_a, "model_factory"_a = nb::none(), "tools"_a = nb::none(), "threads"_a = 4);
@@ -130,11 +126,7 @@ void bind_flow(nb::module_& m) {
       [](const std::string& text, const std::string& source_name, nb::handle model_factory, nb::handle tools,
          const std::string& base_dir, size_t threads) {
         auto options = workflow_options(model_factory, tools, base_dir, threads);
-        fl::Workflow w;
-        {
-          nb::gil_scoped_release release;
-          w = fl::load_workflow_text(text, source_name, options);
-        }
+        fl::Workflow w = without_gil([&] { return fl::load_workflow_text(text, source_name, options); });
         return workflow_to_python(w);
       },
       "text"_a, "source_name"_a = "<workflow>", "model_factory"_a = nb::none(), "tools"_a = nb::none(),

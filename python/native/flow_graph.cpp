@@ -175,11 +175,7 @@ fl::RunConfig run_config(const std::string& thread_id, std::shared_ptr<fl::Check
 
 template <class F>
 nb::dict run_released(F&& fn) {
-  fl::RunOutcome outcome;
-  {
-    nb::gil_scoped_release release;
-    outcome = fn();
-  }
+  fl::RunOutcome outcome = without_gil([&] { return fn(); });
   return outcome_to_python(outcome);
 }
 
@@ -229,11 +225,7 @@ void bind_flow_graph(nb::module_& m) {
       .def(
           "list",
           [](fl::Checkpointer& c, const std::string& thread_id, size_t limit) {
-            std::vector<fl::Checkpoint> list;
-            {
-              nb::gil_scoped_release release;
-              list = c.list(thread_id, limit);
-            }
+            std::vector<fl::Checkpoint> list = without_gil([&] { return c.list(thread_id, limit); });
             nb::list out;
             for (const auto& cp : list) out.append(to_python(fl::to_json(cp)));
             return out;
@@ -243,11 +235,7 @@ void bind_flow_graph(nb::module_& m) {
           "get",
           [](fl::Checkpointer& c, const std::string& thread_id,
              const std::string& checkpoint_id) -> nb::object {
-            std::optional<fl::Checkpoint> cp;
-            {
-              nb::gil_scoped_release release;
-              cp = c.get(thread_id, checkpoint_id);
-            }
+            std::optional<fl::Checkpoint> cp = without_gil([&] { return c.get(thread_id, checkpoint_id); });
             if (!cp) return nb::none();
             return to_python(fl::to_json(*cp));
           },

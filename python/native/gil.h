@@ -6,6 +6,7 @@
 #include <nanobind/nanobind.h>
 
 #include <memory>
+#include <utility>
 
 namespace alith_py {
 
@@ -27,5 +28,13 @@ class PyObjectRef {
  private:
   std::shared_ptr<nb::object> ref_;
 };
+
+// fn() with the GIL released: for C++ work that may block (models, HTTP, stores, chain calls). Its arguments
+// must already be C++ values; the result is built before the GIL is taken back.
+template <class Fn>
+auto without_gil(Fn&& fn) {
+  nb::gil_scoped_release release;
+  return std::forward<Fn>(fn)();
+}
 
 }  // namespace alith_py

@@ -210,11 +210,7 @@ void bind_knowledge(nb::module_& m) {
       [](const std::filesystem::path& path, const std::string& format, nb::handle csv, nb::handle json,
          std::optional<size_t> max_bytes) {
         auto options = load_options(format, csv, json, max_bytes);
-        std::vector<kn::Document> docs;
-        {
-          nb::gil_scoped_release release;
-          docs = kn::load_file(path, options);
-        }
+        std::vector<kn::Document> docs = without_gil([&] { return kn::load_file(path, options); });
         nb::list out;
         for (const auto& d : docs) out.append(document_to_python(d));
         return out;
@@ -227,11 +223,8 @@ void bind_knowledge(nb::module_& m) {
          nb::handle json, std::optional<size_t> max_bytes) {
         auto options = load_options("", csv, json, max_bytes);
         std::string bytes(data.c_str(), data.size());
-        std::vector<kn::Document> docs;
-        {
-          nb::gil_scoped_release release;
-          docs = kn::load_bytes(bytes, format, source, options);
-        }
+        std::vector<kn::Document> docs =
+            without_gil([&] { return kn::load_bytes(bytes, format, source, options); });
         nb::list out;
         for (const auto& d : docs) out.append(document_to_python(d));
         return out;
@@ -246,11 +239,7 @@ void bind_knowledge(nb::module_& m) {
          nb::handle csv, nb::handle json, std::optional<size_t> max_bytes) {
         auto options = load_options(format, csv, json, max_bytes);
         auto walk = walk_options(std::move(include), std::move(exclude), hidden, follow_symlinks);
-        kn::LoadReport report;
-        {
-          nb::gil_scoped_release release;
-          report = kn::load_paths(paths, options, walk);
-        }
+        kn::LoadReport report = without_gil([&] { return kn::load_paths(paths, options, walk); });
         nb::list docs, failures;
         for (const auto& d : report.documents) docs.append(document_to_python(d));
         for (const auto& f : report.failures) failures.append(failure_to_python(f));
@@ -384,11 +373,7 @@ void bind_knowledge(nb::module_& m) {
             if (min_score) o.min_score = min_score;
             if (hybrid) o.hybrid = *hybrid;
             if (filter.is_valid() && !filter.is_none()) o.filter = filter_from_python(filter);
-            std::vector<kn::Citation> citations;
-            {
-              nb::gil_scoped_release release;
-              citations = r.retrieve(query, o);
-            }
+            std::vector<kn::Citation> citations = without_gil([&] { return r.retrieve(query, o); });
             return citations_to_python(citations);
           },
           "query"_a, "k"_a = nb::none(), "min_score"_a = nb::none(), "hybrid"_a = nb::none(),
@@ -410,11 +395,8 @@ void bind_knowledge(nb::module_& m) {
         if (no_sources_answer) options.no_sources_answer = *no_sources_answer;
         options.call.cancel = token_of(cancel);
         if (timeout) options.call.timeout = std::chrono::milliseconds(static_cast<int64_t>(*timeout * 1000));
-        kn::Answer answer;
-        {
-          nb::gil_scoped_release release;
-          answer = kn::answer_from_sources(*model, *retriever, question, options);
-        }
+        kn::Answer answer =
+            without_gil([&] { return kn::answer_from_sources(*model, *retriever, question, options); });
         nb::dict out;
         out["text"] = answer.text;
         out["sources"] = citations_to_python(answer.sources);

@@ -66,11 +66,7 @@ std::shared_ptr<mcp::Client> connect(std::unique_ptr<mcp::Transport> transport, 
 // Runs fn with the GIL released and converts its JSON result.
 template <class F>
 nb::object released_json(F&& fn) {
-  alith::Json result;
-  {
-    nb::gil_scoped_release release;
-    result = fn();
-  }
+  alith::Json result = without_gil([&] { return fn(); });
   return to_python(result);
 }
 
@@ -121,11 +117,7 @@ void bind_mcp(nb::module_& m) {
           "list_tools",
           [](Client& c, std::optional<double> timeout) {
             auto o = request_options(timeout, nullptr);
-            std::vector<mcp::Tool> tools;
-            {
-              nb::gil_scoped_release release;
-              tools = c.list_all_tools(o);
-            }
+            std::vector<mcp::Tool> tools = without_gil([&] { return c.list_all_tools(o); });
             return json_list(tools);
           },
           "timeout"_a = nb::none(), "Every tool (all pages): [{name, description, inputSchema, ...}].")
@@ -154,11 +146,7 @@ void bind_mcp(nb::module_& m) {
           "list_resources",
           [](Client& c, std::optional<double> timeout) {
             auto o = request_options(timeout, nullptr);
-            std::vector<mcp::Resource> items;
-            {
-              nb::gil_scoped_release release;
-              items = c.list_all_resources(o);
-            }
+            std::vector<mcp::Resource> items = without_gil([&] { return c.list_all_resources(o); });
             return json_list(items);
           },
           "timeout"_a = nb::none())

@@ -113,11 +113,7 @@ void bind_store(nb::module_& m) {
       .def(
           "get",
           [](VectorStore& s, const std::string& id) -> nb::object {
-            std::optional<alith::store::Record> r;
-            {
-              nb::gil_scoped_release release;
-              r = s.get(id);
-            }
+            std::optional<alith::store::Record> r = without_gil([&] { return s.get(id); });
             if (!r) return nb::none();
             return record_to_python(*r);
           },
@@ -134,11 +130,7 @@ void bind_store(nb::module_& m) {
           "search",
           [](VectorStore& s, std::vector<float> vector, size_t k, nb::handle filter) {
             auto f = filter_from_python(filter);
-            std::vector<alith::store::Hit> hits;
-            {
-              nb::gil_scoped_release release;
-              hits = s.search(vector, k, f);
-            }
+            std::vector<alith::store::Hit> hits = without_gil([&] { return s.search(vector, k, f); });
             return hits_to_python(hits);
           },
           "vector"_a, "k"_a = 10, "filter"_a = nb::none(),
@@ -147,11 +139,7 @@ void bind_store(nb::module_& m) {
           "keyword_search",
           [](VectorStore& s, const std::string& text, size_t k, nb::handle filter) {
             auto f = filter_from_python(filter);
-            std::vector<alith::store::Hit> hits;
-            {
-              nb::gil_scoped_release release;
-              hits = s.keyword_search(text, k, f);
-            }
+            std::vector<alith::store::Hit> hits = without_gil([&] { return s.keyword_search(text, k, f); });
             return hits_to_python(hits);
           },
           "text"_a, "k"_a = 10, "filter"_a = nb::none(),
@@ -165,11 +153,8 @@ void bind_store(nb::module_& m) {
             options.candidates = candidates;
             options.rrf_k = rrf_k;
             options.filter = filter_from_python(filter);
-            std::vector<alith::store::Hit> hits;
-            {
-              nb::gil_scoped_release release;
-              hits = alith::store::hybrid_search(s, vector, text, options);
-            }
+            std::vector<alith::store::Hit> hits =
+                without_gil([&] { return alith::store::hybrid_search(s, vector, text, options); });
             return hits_to_python(hits);
           },
           "vector"_a, "text"_a, "k"_a = 10, "candidates"_a = 50, "rrf_k"_a = 60.0, "filter"_a = nb::none(),
@@ -193,11 +178,8 @@ void bind_store(nb::module_& m) {
         options.collection = collection;
         options.metric = alith::store::metric_from_string(metric);
         options.embedding_model = embedding_model;
-        std::shared_ptr<VectorStore> store;
-        {
-          nb::gil_scoped_release release;
-          store = alith::store::open_store(ref, options);
-        }
+        std::shared_ptr<VectorStore> store =
+            without_gil([&] { return alith::store::open_store(ref, options); });
         return store;
       },
       "ref"_a, "collection"_a = "default", "metric"_a = "cosine", "embedding_model"_a = "",

@@ -167,11 +167,7 @@ void bind_web3_chain(nb::module_& m) {
           "request",
           [](w3::RpcClient& c, const std::string& method, nb::handle params) {
             alith::Json p = params.is_none() ? alith::Json::array() : from_python(params);
-            alith::Json result;
-            {
-              nb::gil_scoped_release release;
-              result = c.request(method, p);
-            }
+            alith::Json result = without_gil([&] { return c.request(method, p); });
             return to_python(result);
           },
           "method"_a, "params"_a = nb::none())
@@ -190,11 +186,7 @@ void bind_web3_chain(nb::module_& m) {
           [](w3::RpcClient& c, nb::handle address, nb::handle block) {
             auto a = address_from_python(address);
             auto b = block_from_python(block);
-            w3::U256 v;
-            {
-              nb::gil_scoped_release release;
-              v = c.get_balance(a, b);
-            }
+            w3::U256 v = without_gil([&] { return c.get_balance(a, b); });
             return u256_to_python(v);
           },
           "address"_a, "block"_a = nb::none(), "The balance in wei (an int).")
@@ -209,11 +201,7 @@ void bind_web3_chain(nb::module_& m) {
           "address"_a, "block"_a = nb::none())
       .def("gas_price",
            [](w3::RpcClient& c) {
-             w3::U256 v;
-             {
-               nb::gil_scoped_release release;
-               v = c.gas_price();
-             }
+             w3::U256 v = without_gil([&] { return c.gas_price(); });
              return u256_to_python(v);
            })
       .def(
@@ -229,11 +217,7 @@ void bind_web3_chain(nb::module_& m) {
           [](w3::RpcClient& c, nb::handle call, nb::handle block) {
             auto req = call_request_from_python(call);
             auto b = block_from_python(block);
-            w3::Bytes out;
-            {
-              nb::gil_scoped_release release;
-              out = c.call(req, b);
-            }
+            w3::Bytes out = without_gil([&] { return c.call(req, b); });
             return w3::to_hex(out);
           },
           "call"_a, "block"_a = nb::none(), "eth_call; the return data as 0x hex.")
@@ -241,11 +225,7 @@ void bind_web3_chain(nb::module_& m) {
           "get_code",
           [](w3::RpcClient& c, nb::handle address) {
             auto a = address_from_python(address);
-            w3::Bytes out;
-            {
-              nb::gil_scoped_release release;
-              out = c.get_code(a);
-            }
+            w3::Bytes out = without_gil([&] { return c.get_code(a); });
             return w3::to_hex(out);
           },
           "address"_a)
@@ -253,11 +233,7 @@ void bind_web3_chain(nb::module_& m) {
           "send_raw_transaction",
           [](w3::RpcClient& c, nb::handle raw) {
             auto bytes = data_from_python(raw);
-            w3::Hash h;
-            {
-              nb::gil_scoped_release release;
-              h = c.send_raw_transaction(bytes);
-            }
+            w3::Hash h = without_gil([&] { return c.send_raw_transaction(bytes); });
             return w3::to_hex(h);
           },
           "raw"_a)
@@ -265,11 +241,7 @@ void bind_web3_chain(nb::module_& m) {
           "get_transaction_receipt",
           [](w3::RpcClient& c, nb::handle tx_hash) -> nb::object {
             auto h = hash_from_python(tx_hash);
-            std::optional<w3::Receipt> r;
-            {
-              nb::gil_scoped_release release;
-              r = c.get_transaction_receipt(h);
-            }
+            std::optional<w3::Receipt> r = without_gil([&] { return c.get_transaction_receipt(h); });
             if (!r) return nb::none();
             return receipt_to_python(*r);
           },
@@ -280,22 +252,16 @@ void bind_web3_chain(nb::module_& m) {
              double poll_interval, const alith::CancelToken* cancel) {
             auto h = hash_from_python(tx_hash);
             alith::CancelToken token = cancel ? *cancel : alith::CancelToken();
-            w3::Receipt r;
-            {
-              nb::gil_scoped_release release;
-              r = c.wait_for_receipt(h, confirmations, seconds(timeout), seconds(poll_interval), token);
-            }
+            w3::Receipt r = without_gil([&] {
+              return c.wait_for_receipt(h, confirmations, seconds(timeout), seconds(poll_interval), token);
+            });
             return receipt_to_python(r);
           },
           "tx_hash"_a, "confirmations"_a = 1, "timeout"_a = 120.0, "poll_interval"_a = 0.5,
           "cancel"_a = nb::none())
       .def("suggest_fees",
            [](w3::RpcClient& c) {
-             w3::FeeSuggestion f;
-             {
-               nb::gil_scoped_release release;
-               f = c.suggest_fees();
-             }
+             w3::FeeSuggestion f = without_gil([&] { return c.suggest_fees(); });
              nb::dict d;
              d["base_fee"] = u256_to_python(f.base_fee);
              d["max_priority_fee_per_gas"] = u256_to_python(f.max_priority_fee_per_gas);
@@ -329,11 +295,7 @@ void bind_web3_chain(nb::module_& m) {
             }
             f.from_block = from_block.is_none() ? w3::BlockTag("earliest") : block_from_python(from_block);
             f.to_block = block_from_python(to_block);
-            std::vector<w3::Log> logs;
-            {
-              nb::gil_scoped_release release;
-              logs = c.get_logs(f);
-            }
+            std::vector<w3::Log> logs = without_gil([&] { return c.get_logs(f); });
             nb::list out;
             for (const auto& l : logs) out.append(log_to_python(l));
             return out;
@@ -368,11 +330,7 @@ void bind_web3_chain(nb::module_& m) {
           "prepare",
           [](w3::Wallet& w, nb::handle tx) {
             auto req = tx_request_from_python(tx);
-            w3::Transaction t;
-            {
-              nb::gil_scoped_release release;
-              t = w.prepare(req);
-            }
+            w3::Transaction t = without_gil([&] { return w.prepare(req); });
             return to_python(w3::to_json(t));
           },
           "tx"_a, "The transaction with chain id, gas and fees filled in (JSON-RPC form).")
@@ -380,11 +338,7 @@ void bind_web3_chain(nb::module_& m) {
           "send_transaction",
           [](w3::Wallet& w, nb::handle tx) {
             auto req = tx_request_from_python(tx);
-            w3::Hash h;
-            {
-              nb::gil_scoped_release release;
-              h = w.send(req);
-            }
+            w3::Hash h = without_gil([&] { return w.send(req); });
             return w3::to_hex(h);
           },
           "tx"_a, "Fills in, signs and sends {to, value, data, ...}; the transaction hash.")
@@ -392,11 +346,7 @@ void bind_web3_chain(nb::module_& m) {
           "send_and_wait",
           [](w3::Wallet& w, nb::handle tx, double timeout) {
             auto req = tx_request_from_python(tx);
-            w3::Receipt r;
-            {
-              nb::gil_scoped_release release;
-              r = w.send_and_wait(req, seconds(timeout));
-            }
+            w3::Receipt r = without_gil([&] { return w.send_and_wait(req, seconds(timeout)); });
             return receipt_to_python(r);
           },
           "tx"_a, "timeout"_a = 120.0)
@@ -404,11 +354,8 @@ void bind_web3_chain(nb::module_& m) {
           "wait_for_receipt",
           [](w3::Wallet& w, nb::handle tx_hash, uint64_t confirmations, double timeout) {
             auto h = hash_from_python(tx_hash);
-            w3::Receipt r;
-            {
-              nb::gil_scoped_release release;
-              r = w.rpc().wait_for_receipt(h, confirmations, seconds(timeout));
-            }
+            w3::Receipt r =
+                without_gil([&] { return w.rpc().wait_for_receipt(h, confirmations, seconds(timeout)); });
             return receipt_to_python(r);
           },
           "tx_hash"_a, "confirmations"_a = 1, "timeout"_a = 120.0)
@@ -431,11 +378,7 @@ void bind_web3_chain(nb::module_& m) {
             o.from = optional_address(from);
             if (!value.is_none()) o.value = u256_from_python(value);
             o.block = block_from_python(block);
-            std::vector<abi::Value> out;
-            {
-              nb::gil_scoped_release release;
-              out = c.call(function, values, o);
-            }
+            std::vector<abi::Value> out = without_gil([&] { return c.call(function, values, o); });
             return to_python(abi::to_json(abi::types_of(f.outputs), out));
           },
           "function"_a, "args"_a = nb::none(), "from_"_a = nb::none(), "value"_a = nb::none(),
@@ -448,11 +391,7 @@ void bind_web3_chain(nb::module_& m) {
             w3::SendOptions o;
             if (!value.is_none()) o.value = u256_from_python(value);
             o.gas_limit = gas_limit;
-            w3::Hash h;
-            {
-              nb::gil_scoped_release release;
-              h = c.send(wallet, function, values, o);
-            }
+            w3::Hash h = without_gil([&] { return c.send(wallet, function, values, o); });
             return w3::to_hex(h);
           },
           "wallet"_a, "function"_a, "args"_a = nb::none(), "value"_a = nb::none(), "gas_limit"_a = nb::none())
@@ -495,11 +434,8 @@ void bind_web3_chain(nb::module_& m) {
           [](const w3::Contract& c, const std::string& event, nb::handle from_block, nb::handle to_block) {
             auto from = from_block.is_none() ? w3::BlockTag("earliest") : block_from_python(from_block);
             auto to = block_from_python(to_block);
-            std::vector<w3::EventLog> events;
-            {
-              nb::gil_scoped_release release;
-              events = c.query_events(event, {}, from, to);
-            }
+            std::vector<w3::EventLog> events =
+                without_gil([&] { return c.query_events(event, {}, from, to); });
             return events_to_python(events);
           },
           "event"_a, "from_block"_a = nb::none(), "to_block"_a = nb::none());
@@ -527,22 +463,14 @@ void bind_web3_chain(nb::module_& m) {
            })
       .def("total_supply",
            [](const w3::Erc20& t) {
-             w3::U256 v;
-             {
-               nb::gil_scoped_release release;
-               v = t.total_supply();
-             }
+             w3::U256 v = without_gil([&] { return t.total_supply(); });
              return u256_to_python(v);
            })
       .def(
           "balance_of",
           [](const w3::Erc20& t, nb::handle holder) {
             auto a = address_from_python(holder);
-            w3::U256 v;
-            {
-              nb::gil_scoped_release release;
-              v = t.balance_of(a);
-            }
+            w3::U256 v = without_gil([&] { return t.balance_of(a); });
             return u256_to_python(v);
           },
           "holder"_a)
@@ -551,11 +479,7 @@ void bind_web3_chain(nb::module_& m) {
           [](const w3::Erc20& t, nb::handle holder, nb::handle spender) {
             auto h = address_from_python(holder);
             auto s = address_from_python(spender);
-            w3::U256 v;
-            {
-              nb::gil_scoped_release release;
-              v = t.allowance(h, s);
-            }
+            w3::U256 v = without_gil([&] { return t.allowance(h, s); });
             return u256_to_python(v);
           },
           "holder"_a, "spender"_a)
@@ -564,11 +488,7 @@ void bind_web3_chain(nb::module_& m) {
           [](const w3::Erc20& t, w3::Wallet& wallet, nb::handle to, nb::handle amount) {
             auto a = address_from_python(to);
             auto v = u256_from_python(amount);
-            w3::Hash h;
-            {
-              nb::gil_scoped_release release;
-              h = t.transfer(wallet, a, v);
-            }
+            w3::Hash h = without_gil([&] { return t.transfer(wallet, a, v); });
             return w3::to_hex(h);
           },
           "wallet"_a, "to"_a, "amount"_a, "Sends amount (base units); the transaction hash.")
@@ -577,11 +497,7 @@ void bind_web3_chain(nb::module_& m) {
           [](const w3::Erc20& t, w3::Wallet& wallet, nb::handle spender, nb::handle amount) {
             auto a = address_from_python(spender);
             auto v = u256_from_python(amount);
-            w3::Hash h;
-            {
-              nb::gil_scoped_release release;
-              h = t.approve(wallet, a, v);
-            }
+            w3::Hash h = without_gil([&] { return t.approve(wallet, a, v); });
             return w3::to_hex(h);
           },
           "wallet"_a, "spender"_a, "amount"_a);
