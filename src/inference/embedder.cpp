@@ -9,6 +9,9 @@
 #include "alith/inference/devices.h"
 #include "backend.h"
 #include "common.h"
+#ifdef ALITH_HAVE_ONEDNN
+#include "inference/bert_encoder.h"
+#endif
 
 namespace alith::inference {
 
@@ -52,6 +55,8 @@ class Embedder::Impl {
           "EmbedderOptions: batch_tokens must be >= 8, max_sequences and pack_tokens >= 1");
     }
     vocab_ = llama_model_get_vocab(model_->raw());
+    if (use_native()) return;
+    backend_name_ = "llama.cpp";
     llama_context_params p = llama_context_default_params();
     p.embeddings = true;
     p.pooling_type = to_llama(options_.pooling);
@@ -92,8 +97,17 @@ class Embedder::Impl {
       }
       tokenized.push_back(std::move(tokens));
     }
-    std::vector<std::vector<float>> out(texts.size());
     std::lock_guard lock(mutex_);
+#ifdef ALITH_HAVE_ONEDNN
+    if (native_) {
+      auto out = native_->encode(tokenized, options_.pooling, threads_, cancel);
+      if (options_.normalize) {
+        for (auto& v : out) normalize(v);
+      }
+      return out;
+    }
+#endif
+    std::vector<std::vector<float>> out(texts.size());
     llama_batch batch = llama_batch_init(options_.batch_tokens, 0, 1);
     struct BatchFree {
       llama_batch& b;
@@ -133,6 +147,36 @@ class Embedder::Impl {
     return out;
   }
 
+  // Picks the oneDNN encoder when the options allow it and it handles the model; false means llama.cpp.
+  bool use_native() {
+    if (options_.backend == EmbedderBackend::llama) return false;
+    std::string why;
+#ifdef ALITH_HAVE_ONEDNN
+    if (options_.pooling == Pooling::last) {
+      why = "it pools by mean or CLS only";
+    } else {
+      native_ = detail::BertEncoder::open(model_->path(), &why);
+    }
+#else
+    why = "alith was built without oneDNN";
+#endif
+    if (!native_) {
+      if (options_.backend == EmbedderBackend::onednn) {
+        throw UnsupportedError("the oneDNN embedding encoder does not apply to " + model_->path().string() +
+                               ": " + why);
+      }
+      return false;
+    }
+#ifdef ALITH_HAVE_ONEDNN
+    backend_name_ = native_->name();
+    threads_ = options_.threads > 0 ? options_.threads : default_threads();
+    pooling_ = options_.pooling == Pooling::model_default ? native_->model_pooling() : options_.pooling;
+    dims_ = native_->dimensions();
+    max_text_tokens_ = std::min(options_.batch_tokens, native_->context_length());
+#endif
+    return true;
+  }
+
   static void normalize(std::vector<float>& v) {
     double sum = 0;
     for (float x : v) sum += static_cast<double>(x) * x;
@@ -151,7 +195,14 @@ class Embedder::Impl {
     return static_cast<size_t>(n < 0 ? -n : n);
   }
 
-  llama_context_ptr ctx_;  // llama-cpp.h: frees with llama_free
+  llama_context_ptr ctx_;  // llama-cpp.h: frees with llama_free; null when native_ computes
+#ifdef ALITH_HAVE_ONEDNN
+  std::unique_ptr<detail::BertEncoder> native_;
+#else
+  std::unique_ptr<int> native_;  // never set
+#endif
+  std::string backend_name_;
+  int threads_ = 0;
   std::mutex mutex_;
   Pooling pooling_ = Pooling::mean;
   int dims_ = 0;
@@ -182,6 +233,9 @@ int Embedder::dimensions() const noexcept {
 }
 Pooling Embedder::pooling() const noexcept {
   return impl_->pooling_;
+}
+const std::string& Embedder::backend_name() const noexcept {
+  return impl_->backend_name_;
 }
 
 }  // namespace alith::inference

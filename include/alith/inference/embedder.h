@@ -15,6 +15,15 @@ namespace alith::inference {
 
 enum class Pooling { model_default, mean, cls, last };
 
+// What computes the vectors. llama.cpp runs every GGUF embedding model. BERT-family encoders (MiniLM, BGE,
+// E5...) also have a native encoder on oneDNN, several times faster on CPUs with bf16 units (AVX512-BF16,
+// AMX); it needs alith built with oneDNN and mean or CLS pooling (bench/ingest_bench measures both).
+enum class EmbedderBackend {
+  automatic,  // the oneDNN encoder where it applies, else llama.cpp
+  llama,      // always llama.cpp
+  onednn,     // the oneDNN encoder, or UnsupportedError saying why it does not apply
+};
+
 struct EmbedderOptions {
   Pooling pooling = Pooling::model_default;  // the GGUF's pooling type, else mean
   bool normalize = true;                     // unit length, so dot product = cosine similarity
@@ -24,6 +33,7 @@ struct EmbedderOptions {
   int pack_tokens = 512;
   int max_sequences = 32;  // texts per decode
   int threads = 0;         // 0: default_threads()
+  EmbedderBackend backend = EmbedderBackend::automatic;
 };
 
 class Embedder {
@@ -44,6 +54,8 @@ class Embedder {
   size_t max_text_tokens() const noexcept;
   int dimensions() const noexcept;
   Pooling pooling() const noexcept;  // resolved
+  // "llama.cpp", "onednn-bf16" or "onednn-f32".
+  const std::string& backend_name() const noexcept;
 
   class Impl;
 
