@@ -1,13 +1,17 @@
 // The Embedder against the real all-MiniLM-L6-v2 GGUF (local:minilm, scripts/fetch-model minilm and
 // `alith convert`): dimensions, normalization, batch independence, semantic ordering, pooling, truncation
-// and errors. Skipped when the GGUF is not installed.
+// and errors, on both backends (llama.cpp and the oneDNN encoder), and the backends against each other.
+// Skipped when the GGUF is not installed. The ctest entry inference.embedder_onednn_f32 runs the oneDNN cases
+// again with oneDNN capped below bf16 (ONEDNN_MAX_CPU_ISA), so the fp32 path runs on every machine.
 
 #include "alith/inference/embedder.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -29,9 +33,22 @@ std::shared_ptr<Model> minilm() {
   return model;
 }
 
-Embedder& embedder() {
-  static std::unique_ptr<Embedder> e = Embedder::create(minilm());
-  return *e;
+EmbedderOptions with(EmbedderBackend backend) {
+  EmbedderOptions o;
+  o.backend = backend;
+  return o;
+}
+
+bool onednn_built() {
+  static const bool built = [] {
+    try {
+      Embedder::create(minilm(), with(EmbedderBackend::onednn));
+      return true;
+    } catch (const UnsupportedError&) {
+      return false;
+    }
+  }();
+  return built;
 }
 
 double cosine(const std::vector<float>& a, const std::vector<float>& b) {
@@ -63,16 +80,36 @@ std::string long_text(int words) {
   return out;
 }
 
-class EmbedderTest : public ::testing::Test {
+bool minilm_installed() {
+  return std::filesystem::exists(minilm_path());
+}
+
+// Every case runs on each backend.
+class EmbedderTest : public ::testing::TestWithParam<EmbedderBackend> {
  protected:
   void SetUp() override {
-    if (!std::filesystem::exists(minilm_path())) {
+    if (!minilm_installed()) {
       GTEST_SKIP() << "local:minilm not installed (" << minilm_path() << "); scripts/fetch-model minilm";
     }
+    if (GetParam() == EmbedderBackend::onednn && !onednn_built())
+      GTEST_SKIP() << "alith built without oneDNN";
+  }
+  EmbedderOptions options() const { return with(GetParam()); }
+  Embedder& embedder() {
+    static std::map<EmbedderBackend, std::unique_ptr<Embedder>> embedders;
+    auto& e = embedders[GetParam()];
+    if (!e) e = Embedder::create(minilm(), options());
+    return *e;
   }
 };
 
-TEST_F(EmbedderTest, HasMiniLmDimensionsAndMeanPooling) {
+INSTANTIATE_TEST_SUITE_P(Backends, EmbedderTest,
+                         ::testing::Values(EmbedderBackend::llama, EmbedderBackend::onednn),
+                         [](const auto& info) {
+                           return std::string(info.param == EmbedderBackend::llama ? "llama" : "onednn");
+                         });
+
+TEST_P(EmbedderTest, HasMiniLmDimensionsAndMeanPooling) {
   EXPECT_EQ(embedder().dimensions(), 384);
   EXPECT_EQ(embedder().pooling(), Pooling::mean);  // the GGUF's own pooling type
   const auto v = embedder().embed({"This is an example sentence."});
@@ -80,14 +117,14 @@ TEST_F(EmbedderTest, HasMiniLmDimensionsAndMeanPooling) {
   EXPECT_EQ(v[0].size(), 384u);
 }
 
-TEST_F(EmbedderTest, VectorsAreUnitLength) {
+TEST_P(EmbedderTest, VectorsAreUnitLength) {
   const auto v = embedder().embed({"Hello world.", "Why?", "A man is playing a guitar on the stage."});
   ASSERT_EQ(v.size(), 3u);
   for (const auto& x : v) EXPECT_NEAR(norm(x), 1.0, 1e-4);
 }
 
-TEST_F(EmbedderTest, NoNormalizeKeepsTheRawPooledVector) {
-  EmbedderOptions o;
+TEST_P(EmbedderTest, NoNormalizeKeepsTheRawPooledVector) {
+  EmbedderOptions o = options();
   o.normalize = false;
   auto raw = Embedder::create(minilm(), o);
   const auto r = raw->embed({"Hello world."});
@@ -96,7 +133,7 @@ TEST_F(EmbedderTest, NoNormalizeKeepsTheRawPooledVector) {
   EXPECT_GE(cosine(r[0], n[0]), 0.9999);
 }
 
-TEST_F(EmbedderTest, BatchingDoesNotChangeTheResult) {
+TEST_P(EmbedderTest, BatchingDoesNotChangeTheResult) {
   const std::string probe = "The quick brown fox jumps over the lazy dog.";
   const auto alone = embedder().embed({probe});
   std::vector<std::string> batch;
@@ -128,7 +165,7 @@ TEST_F(EmbedderTest, BatchingDoesNotChangeTheResult) {
   }
 }
 
-TEST_F(EmbedderTest, SimilarSentencesScoreHigherThanUnrelatedOnes) {
+TEST_P(EmbedderTest, SimilarSentencesScoreHigherThanUnrelatedOnes) {
   const auto v =
       embedder().embed({"A man is playing a guitar.", "Someone plays an acoustic guitar on stage.",
                         "The central bank raised interest rates.", "How do I bake sourdough bread?"});
@@ -139,8 +176,8 @@ TEST_F(EmbedderTest, SimilarSentencesScoreHigherThanUnrelatedOnes) {
   EXPECT_GT(cosine(v[2], v[2]), 0.9999);
 }
 
-TEST_F(EmbedderTest, ClsPoolingDiffersFromMean) {
-  EmbedderOptions o;
+TEST_P(EmbedderTest, ClsPoolingDiffersFromMean) {
+  EmbedderOptions o = options();
   o.pooling = Pooling::cls;
   auto cls = Embedder::create(minilm(), o);
   EXPECT_EQ(cls->pooling(), Pooling::cls);
@@ -152,7 +189,7 @@ TEST_F(EmbedderTest, ClsPoolingDiffersFromMean) {
   EXPECT_LT(cosine(c[0], m[0]), 0.99);
 }
 
-TEST_F(EmbedderTest, TextLongerThanTheContextIsTruncated) {
+TEST_P(EmbedderTest, TextLongerThanTheContextIsTruncated) {
   ASSERT_LE(minilm()->metadata().context_length, 512);
   // ~1200 and ~1800 words: both far past 512 tokens, identical in their first 512 tokens.
   const auto v = embedder().embed({long_text(1200), long_text(1800), long_text(40)});
@@ -162,13 +199,13 @@ TEST_F(EmbedderTest, TextLongerThanTheContextIsTruncated) {
   EXPECT_LT(cosine(v[0], v[2]), 0.9999);  // a short prefix is not the same text
 }
 
-TEST_F(EmbedderTest, EmptyTextIsInvalidArgument) {
+TEST_P(EmbedderTest, EmptyTextIsInvalidArgument) {
   EXPECT_THROW(embedder().embed({""}), InvalidArgumentError);
   EXPECT_THROW(embedder().embed({"fine", ""}), InvalidArgumentError);
   EXPECT_TRUE(embedder().embed({}).empty());
 }
 
-TEST_F(EmbedderTest, CancelledTokenThrowsCancelledError) {
+TEST_P(EmbedderTest, CancelledTokenThrowsCancelledError) {
   auto cancel = CancelToken::create();
   cancel.cancel();
   EXPECT_THROW(embedder().embed({"Hello."}, cancel), CancelledError);
@@ -176,7 +213,7 @@ TEST_F(EmbedderTest, CancelledTokenThrowsCancelledError) {
   EXPECT_EQ(embedder().embed({"Hello."}).size(), 1u);
 }
 
-TEST_F(EmbedderTest, LocalEmbeddingModelMatchesTheEmbedder) {
+TEST_P(EmbedderTest, LocalEmbeddingModelMatchesTheEmbedder) {
   auto model = LocalEmbeddingModel::open("minilm");
   EXPECT_EQ(model->id(), "local:minilm");
   EXPECT_EQ(model->dimensions(), 384);
@@ -186,6 +223,62 @@ TEST_F(EmbedderTest, LocalEmbeddingModelMatchesTheEmbedder) {
   options.cancel = CancelToken::create();
   options.cancel.cancel();
   EXPECT_THROW(model->embed({text}, options), CancelledError);
+}
+
+// The two backends compute the same model: bf16 matmuls with fp32 accumulation stay within 1e-3 of fp32.
+class EmbedderBackends : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!minilm_installed()) GTEST_SKIP() << "local:minilm not installed";
+    if (!onednn_built()) GTEST_SKIP() << "alith built without oneDNN";
+  }
+};
+
+TEST_F(EmbedderBackends, OneDnnMatchesLlamaCpp) {
+  auto llama = Embedder::create(minilm(), with(EmbedderBackend::llama));
+  auto onednn = Embedder::create(minilm(), with(EmbedderBackend::onednn));
+  std::vector<std::string> texts = {"Hi",
+                                    "The quick brown fox jumps over the lazy dog.",
+                                    "Ünïcödé text, emoji 🙂 and CJK 日本語 mixed in.",
+                                    "def add(a, b):\n    return a + b  # code is text too",
+                                    long_text(30),
+                                    long_text(150),
+                                    long_text(2000)};  // truncated to the context on both
+  const auto a = llama->embed(texts);
+  const auto b = onednn->embed(texts);
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) EXPECT_GE(cosine(a[i], b[i]), 0.999) << texts[i];
+}
+
+TEST_F(EmbedderBackends, AutomaticPicksOneDnnForBert) {
+  auto e = Embedder::create(minilm());
+  EXPECT_EQ(e->backend_name().rfind("onednn-", 0), 0u) << e->backend_name();
+  EXPECT_EQ(Embedder::create(minilm(), with(EmbedderBackend::llama))->backend_name(), "llama.cpp");
+  // The f32 ctest entry caps oneDNN below bf16 and says so.
+  if (const char* expect = std::getenv("ALITH_EXPECT_EMBEDDER_BACKEND")) {
+    EXPECT_EQ(e->backend_name(), expect);
+  }
+}
+
+TEST_F(EmbedderBackends, LastTokenPoolingStaysOnLlamaCpp) {
+  EmbedderOptions o;
+  o.pooling = Pooling::last;
+  EXPECT_EQ(Embedder::create(minilm(), o)->backend_name(), "llama.cpp");
+  o.backend = EmbedderBackend::onednn;
+  EXPECT_THROW(Embedder::create(minilm(), o), UnsupportedError);
+}
+
+TEST_F(EmbedderBackends, OneDnnRefusesADecoderModel) {
+  static ModelRegistry registry;
+  const std::filesystem::path gemma = ALITH_DEFAULT_TEST_MODEL;
+  if (!std::filesystem::exists(gemma)) GTEST_SKIP() << "Gemma GGUF not installed";
+  auto model = registry.load(gemma);
+  try {
+    Embedder::create(model, with(EmbedderBackend::onednn));
+    FAIL() << "expected UnsupportedError";
+  } catch (const UnsupportedError& e) {
+    EXPECT_NE(std::string(e.what()).find("not bert"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace
