@@ -13,14 +13,16 @@
 //
 // Usage: ingest_bench [--quick] [--threads N] [--reps N] [--files N] [--texts N] [--python PATH] [--no-st]
 //                     [--only 12] [--keep] [--batch-tokens N] [--pack-tokens N] [--max-sequences N]
-//                     [--model GGUF]
+//                     [--model GGUF] [--backend auto|llama|onednn]
 // --quick: tiny sizes for a smoke run. --python: the interpreter of the sentence-transformers venv (also
 // $ALITH_BENCH_PYTHON); by default scripts/bench-venv is run, which creates it on first use (PyTorch's
 // wheels: a few GB). --no-st: skip the comparison. --keep: leave the temporary folder for inspection.
 // --batch-tokens, --max-sequences: EmbedderOptions other than the defaults. --model: another GGUF of the
 // same model (e.g. F32; default: the catalog's `minilm`); sentence-transformers always loads the original.
-// The machine is shared and noisy: read the ratios, not the absolute numbers; the two sides of section 2 are
-// measured alternately, rep by rep, and the best of each is kept.
+// --backend: the Embedder's backend (default auto: the oneDNN encoder for BERT models where alith has it).
+// When that is not llama.cpp, section 2 also times alith's llama.cpp backend on the same texts, for
+// reference. The machine is shared and noisy: read the ratios, not the absolute numbers; the two sides of
+// section 2 are measured alternately, rep by rep, and the best of each is kept.
 
 #include <stdlib.h>
 #include <unistd.h>
@@ -449,15 +451,37 @@ void bench_embedding(const Options& o, inference::LocalEmbeddingModel& model, co
   std::string sample_arg;
   for (size_t i : sample) sample_arg += (sample_arg.empty() ? "" : ",") + std::to_string(i);
 
+  // alith's llama.cpp backend on the same texts, when the chosen backend is another one.
+  std::shared_ptr<inference::LocalEmbeddingModel> llama;
+  if (model.embedder().backend_name() != "llama.cpp") {
+    inference::EmbedderOptions lo = o.embedder;
+    lo.threads = o.threads;
+    lo.backend = inference::EmbedderBackend::llama;
+    llama = inference::LocalEmbeddingModel::open(o.model, lo);
+    llama->embed({"warm-up"});
+  }
+  std::vector<double> llama_rate(sets.size(), 0.0);
+
   Json st_last;
   model.embed({"warm-up"});
   for (int r = 0; r < o.reps; ++r) {
-    for (auto& s : sets) {
-      const auto t0 = Clock::now();
+    for (size_t i = 0; i < sets.size(); ++i) {
+      auto& s = sets[i];
+      auto t0 = Clock::now();
       s.alith_vectors = model.embed(s.texts);
       const double rate = s.texts.size() / since(t0);
       s.alith_rate = std::max(s.alith_rate, rate);
-      std::printf("  rep %d alith                 %-6s: %8.1f texts/s\n", r + 1, s.name.c_str(), rate);
+      std::printf("  rep %d alith (%s)%*s %-6s: %8.1f texts/s\n", r + 1,
+                  model.embedder().backend_name().c_str(),
+                  std::max(0, 12 - static_cast<int>(model.embedder().backend_name().size())), "",
+                  s.name.c_str(), rate);
+      std::fflush(stdout);
+      if (!llama) continue;
+      t0 = Clock::now();
+      llama->embed(s.texts);
+      const double lrate = s.texts.size() / since(t0);
+      llama_rate[i] = std::max(llama_rate[i], lrate);
+      std::printf("  rep %d alith (llama.cpp)    %-6s: %8.1f texts/s\n", r + 1, s.name.c_str(), lrate);
       std::fflush(stdout);
     }
     if (!st_error.empty()) continue;
@@ -492,6 +516,12 @@ void bench_embedding(const Options& o, inference::LocalEmbeddingModel& model, co
         st_last.value("loaded_as", std::string("?")).c_str(), st_last.value("max_seq_length", 0));
   }
   double min_cos = 2;
+  for (size_t i = 0; llama && i < sets.size(); ++i) {
+    add_row("embed texts/s, " + sets[i].name + ", " + model.embedder().backend_name() +
+                " vs alith's llama.cpp backend",
+            fmt("%.1f", sets[i].alith_rate), fmt("%.1f", llama_rate[i]), sets[i].alith_rate / llama_rate[i],
+            0);
+  }
   for (auto& s : sets) {
     const std::string what = "embed texts/s, " + s.name + " (" + fmt("%.0f", s.tokens_mean) + " tokens)";
     if (!st_error.empty()) {
@@ -515,6 +545,13 @@ void bench_embedding(const Options& o, inference::LocalEmbeddingModel& model, co
     add_row("lowest cosine alith vs sentence-transformers vectors", fmt("%.6f", min_cos), "1", min_cos,
             0.999);
   }
+}
+
+inference::EmbedderBackend parse_backend(const std::string& name) {
+  if (name == "auto") return inference::EmbedderBackend::automatic;
+  if (name == "llama") return inference::EmbedderBackend::llama;
+  if (name == "onednn") return inference::EmbedderBackend::onednn;
+  throw std::runtime_error("--backend must be auto, llama or onednn");
 }
 
 int usage() {
@@ -559,6 +596,8 @@ int main(int argc, char** argv) {
         o.embedder.max_sequences = std::stoi(next());
       else if (a == "--model")
         o.model = next();
+      else if (a == "--backend")
+        o.embedder.backend = parse_backend(next());
       else if (a == "--python")
         o.python = next();
       else if (a == "--only")
@@ -593,10 +632,11 @@ int main(int argc, char** argv) {
     inference::EmbedderOptions eo = o.embedder;
     eo.threads = o.threads;
     auto model = inference::LocalEmbeddingModel::open(o.model, eo);
-    std::printf("model %s (%d dimensions, %zu tokens at most), %d threads, load average %s%s\n",
-                inference::resolve_model_path(o.model).c_str(), model->dimensions(),
-                model->max_input_tokens().value_or(0), o.threads, load_average().c_str(),
-                o.quick ? ", quick" : "");
+    std::printf(
+        "model %s (%d dimensions, %zu tokens at most), embedder backend %s, %d threads, load average %s%s\n",
+        inference::resolve_model_path(o.model).c_str(), model->dimensions(),
+        model->max_input_tokens().value_or(0), model->embedder().backend_name().c_str(), o.threads,
+        load_average().c_str(), o.quick ? ", quick" : "");
     std::fflush(stdout);
     if (o.only.find('1') != std::string::npos) bench_ingest(o, *model, work);
     if (o.only.find('2') != std::string::npos) bench_embedding(o, *model, work);

@@ -24,6 +24,7 @@ struct EmbedOptions {
   bool no_normalize = false;
   bool json = false;
   int threads = 0;
+  std::string backend = "auto";
   std::vector<std::string> texts;
 };
 
@@ -60,11 +61,14 @@ int run_embed(EmbedOptions& o) {
     eo.pooling = parse_pooling(o.pooling);
     eo.normalize = !o.no_normalize;
     eo.threads = o.threads;
+    eo.backend = o.backend == "llama"    ? inference::EmbedderBackend::llama
+                 : o.backend == "onednn" ? inference::EmbedderBackend::onednn
+                                         : inference::EmbedderBackend::automatic;
     model = inference::LocalEmbeddingModel::open(ref.model, eo);
   } else {
-    if (!o.pooling.empty() || o.no_normalize) {
-      throw InvalidArgumentError("--pooling and --no-normalize apply to local: models only; " + ref.provider +
-                                 " decides them itself");
+    if (!o.pooling.empty() || o.no_normalize || o.backend != "auto") {
+      throw InvalidArgumentError("--pooling, --no-normalize and --backend apply to local: models only; " +
+                                 ref.provider + " decides them itself");
     }
     model = llm::make_embedding_model(o.model, Config::load());
   }
@@ -106,6 +110,10 @@ Command add_embed(CLI::App& app) {
   sub->add_flag("--no-normalize", o->no_normalize, "Keep raw pooled vectors (local models)");
   sub->add_flag("--json", o->json, R"(Print {"model","dimensions","embeddings"} as JSON)");
   sub->add_option("-t,--threads", o->threads, "Threads of a local model (default: physical cores)");
+  sub->add_option("--backend", o->backend,
+                  "What computes a local model's vectors: auto (the oneDNN encoder for BERT models, else "
+                  "llama.cpp), llama or onednn")
+      ->check(CLI::IsMember({"auto", "llama", "onednn"}));
   sub->add_option("texts", o->texts, "Texts to embed (default: one per line from stdin)");
   return [o] { return run_embed(*o); };
 }

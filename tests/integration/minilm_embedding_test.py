@@ -228,8 +228,8 @@ def compare(label, vecs, ref_vecs):
     return failures
 
 
-def check_cli(label, alith, gguf, ref_vecs, stdin):
-    args = [alith, "embed", "--model", f"local:{gguf}", "--json", "--threads", "2"]
+def check_cli(label, alith, gguf, ref_vecs, stdin, backend):
+    args = [alith, "embed", "--model", f"local:{gguf}", "--json", "--threads", "2", "--backend", backend]
     if stdin:
         r = subprocess.run(args, input="\n".join(SENTENCES) + "\n", capture_output=True, text=True)
     else:
@@ -284,14 +284,16 @@ def main():
                 failures += f
                 runs_total += 1
                 runs_passed += not f
-            # In-process: alith's Embedder on the same GGUF, the GGUF's pooling.
-            label = f"{out_type} alith embed (in-process, texts on {'stdin' if out_type == 'f32' else 'the command line'})"
-            t0 = time.monotonic()
-            f = check_cli(label, args.alith, gguf, ref_vecs, stdin=out_type == "f32")
-            print(f"{label}: verified in {time.monotonic() - t0:.2f} s")
-            failures += f
-            runs_total += 1
-            runs_passed += not f
+            # In-process: alith's Embedder on the same GGUF, the GGUF's pooling, on each backend.
+            for backend in ("llama", "onednn"):
+                label = (f"{out_type} alith embed --backend {backend} (in-process, texts on "
+                         f"{'stdin' if out_type == 'f32' else 'the command line'})")
+                t0 = time.monotonic()
+                f = check_cli(label, args.alith, gguf, ref_vecs, stdin=out_type == "f32", backend=backend)
+                print(f"{label}: verified in {time.monotonic() - t0:.2f} s")
+                failures += f
+                runs_total += 1
+                runs_passed += not f
     for f in failures:
         print("FAIL " + f)
     print(f"{runs_passed} passed, {runs_total - runs_passed} failed")

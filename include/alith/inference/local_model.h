@@ -85,9 +85,12 @@ class LocalEmbeddingModel : public llm::EmbeddingModel {
   std::vector<std::vector<float>> embed(const std::vector<std::string>& inputs,
                                         const llm::CallOptions& options = {}) override;
   std::string id() const override { return id_; }
-  std::optional<size_t> count_tokens(std::string_view text) const override { return embedder_->count_tokens(text); }
+  std::optional<size_t> count_tokens(std::string_view text) const override {
+    return embedder_->count_tokens(text);
+  }
   std::optional<size_t> max_input_tokens() const override { return embedder_->max_text_tokens(); }
   int dimensions() const noexcept { return embedder_->dimensions(); }
+  const Embedder& embedder() const noexcept { return *embedder_; }
 
  private:
   std::shared_ptr<Embedder> embedder_;
