@@ -175,8 +175,8 @@ class BertEncoder::Impl {
     vocab_ = tok->ne[1];
     token_embd_ = f.floats("token_embd.weight", hidden, vocab_);
     position_embd_ = f.floats("position_embd.weight", hidden, context);
-    if (f.tensor("token_types.weight") != nullptr) {
-      const auto types = f.floats("token_types.weight", hidden, f.tensor("token_types.weight")->ne[1]);
+    if (const ggml_tensor* t = f.tensor("token_types.weight"); t != nullptr && t->ne[1] >= 1) {
+      const auto types = f.floats("token_types.weight", hidden, t->ne[1]);
       type0_.assign(types.begin(), types.begin() + hidden);
     } else {
       type0_.assign(static_cast<size_t>(hidden), 0.0f);

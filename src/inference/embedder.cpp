@@ -155,7 +155,11 @@ class Embedder::Impl {
     if (options_.pooling == Pooling::last) {
       why = "it pools by mean or CLS only";
     } else {
-      native_ = detail::BertEncoder::open(model_->path(), &why);
+      try {
+        native_ = detail::BertEncoder::open(model_->path(), &why);
+      } catch (const Error& e) {  // a tensor missing or of a type it cannot read: llama.cpp may still run it
+        why = e.what();
+      }
     }
 #else
     why = "alith was built without oneDNN";
