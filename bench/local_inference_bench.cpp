@@ -4,10 +4,9 @@
 //
 //   1. prefill and decode tokens/s: Engine vs llama-bench (-p/-n, same threads, flash attention off on both)
 //   2. a 10-turn conversation: one Session reusing its KV cache vs re-evaluating every prompt, and vs
-//   llama-server
-//      with cache_prompt
+//      llama-server with cache_prompt
 //   3. 8 concurrent requests: Engine(sequences=8) vs the same requests one after another, and vs llama-server
-//   -np 8
+//      -np 8: aggregate decode t/s (prefill timed apart), plus end-to-end rates for information
 //   4. decode tokens/s as a fraction of the memory-bandwidth bound (copy bandwidth / model bytes per token)
 //
 // Usage: local_inference_bench [--quick] [--threads N] [--reps N] [--model GGUF] [--llama-bench PATH]
