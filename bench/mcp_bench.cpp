@@ -19,6 +19,7 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -160,6 +161,29 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (a == "--iterations" && i + 1 < argc) iterations = std::stoi(argv[++i]);
+    if (a == "--in-process") {  // the server's own cost per call: serve_stdio over in-memory streams
+      const int n = 200000;
+      std::string input =
+          R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"mcp_bench","version":"1"}}})"
+          "\n{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n";
+      for (int k = 1; k <= n; ++k) {
+        input += R"({"jsonrpc":"2.0","id":)" + std::to_string(k) +
+                 R"(,"method":"tools/call","params":{"name":"echo","arguments":{"text":"hello, mcp"}}})"
+                 "\n";
+      }
+      std::istringstream in(input);
+      struct Discard : std::streambuf {
+        int overflow(int c) override { return c; }
+        std::streamsize xsputn(const char*, std::streamsize n) override { return n; }
+      } discard;
+      std::ostream out(&discard);
+      alith::mcp::Server server({echo_tool()});
+      auto start = Clock::now();
+      alith::mcp::serve_stdio(server, in, out);
+      double us = std::chrono::duration<double, std::micro>(Clock::now() - start).count() / n;
+      std::printf("alith server in process (no pipes): %.2f us per tools/call\n", us);
+      return 0;
+    }
   }
   try {
     std::vector<std::string> alith_cmd;

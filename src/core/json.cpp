@@ -11,7 +11,7 @@ namespace {
 // and nesting is bounded before it can grow the parser's or the destructor's work without limit.
 class DomBuilder final : public nlohmann::json_sax<Json> {
  public:
-  explicit DomBuilder(size_t max_depth) : max_depth_(max_depth) {}
+  explicit DomBuilder(size_t max_depth) : max_depth_(max_depth) { stack_.reserve(16); }
 
   bool null() override { return add(Json(nullptr)); }
   bool boolean(bool v) override { return add(Json(v)); }

@@ -54,6 +54,12 @@ std::optional<RequestId> read_id(const Json& id) {
 }  // namespace
 
 Result<Message> message_from_json(const Json& json) {
+  return message_from_json(Json(json));
+}
+
+// Takes the parsed document by value so that params, result and error data move into the message instead of
+// being copied (a request's arguments are most of its nodes).
+Result<Message> message_from_json(Json&& json) {
   if (json.is_array()) return invalid("batches are not supported");
   if (!json.is_object()) return invalid("not an object");
   auto version = json.find("jsonrpc");
@@ -68,7 +74,7 @@ Result<Message> message_from_json(const Json& json) {
   if (auto p = json.find("params"); p != json.end()) {
     if (!p->is_object() && !p->is_array() && !p->is_null()) return invalid("\"params\" must be an object");
     if (p->is_array()) return invalid("\"params\" must be an object (MCP uses named parameters)");
-    params = *p;
+    params = std::move(*p);
   }
   if (method != json.end()) {
     if (!method->is_string()) return invalid("\"method\" must be a string");
@@ -86,7 +92,7 @@ Result<Message> message_from_json(const Json& json) {
     auto rid = read_id(*id);
     if (!rid) return invalid("\"id\" must be a string or an integer");
     if (!result->is_object()) return invalid("\"result\" must be an object");
-    return Message(Response{std::move(*rid), *result});
+    return Message(Response{std::move(*rid), std::move(*result)});
   }
   if (error != json.end()) {
     if (!error->is_object()) return invalid("\"error\" must be an object");
@@ -104,7 +110,7 @@ Result<Message> message_from_json(const Json& json) {
     if (c < INT32_MIN || c > INT32_MAX) return invalid("\"error.code\" out of range");
     out.error.code = static_cast<int>(c);
     out.error.message = message->get<std::string>();
-    if (auto data = error->find("data"); data != error->end()) out.error.data = *data;
+    if (auto data = error->find("data"); data != error->end()) out.error.data = std::move(*data);
     if (id != json.end() && !id->is_null()) {
       out.id = read_id(*id);
       if (!out.id) return invalid("\"id\" must be a string, an integer or null");
@@ -125,7 +131,7 @@ Result<Message> parse_message(std::string_view text, size_t max_bytes) {
     if (!e.offset) e.offset = 0;  // marks a JSON syntax error (-32700)
     return e;
   }
-  return message_from_json(*json);
+  return message_from_json(std::move(*json));
 }
 
 Json to_json(const Message& message) {

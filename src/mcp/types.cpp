@@ -369,8 +369,11 @@ ContentBlock ContentBlock::make_audio(std::string base64, std::string mime_type)
   return out;
 }
 
+// Hot-path builders (every tool result) assign keys one by one: nlohmann's initializer lists first build each
+// {key, value} pair as a two-element array, two allocations per member.
 Json to_json(const ContentBlock& value) {
-  Json out{{"type", to_string(value.type)}};
+  Json out = Json::object();
+  out["type"] = to_string(value.type);
   switch (value.type) {
     case ContentBlock::Type::text:
       out["text"] = value.text;
@@ -425,7 +428,8 @@ Result<ContentBlock> parse<ContentBlock>(const Json& json) {
 }
 
 Json to_json(const CallToolResult& value) {
-  Json out{{"content", array_of(value.content)}};
+  Json out = Json::object();
+  out["content"] = array_of(value.content);
   if (value.structured_content) out["structuredContent"] = *value.structured_content;
   if (value.is_error) out["isError"] = true;
   return out;

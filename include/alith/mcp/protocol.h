@@ -120,6 +120,7 @@ Result<Message> parse_message(std::string_view text, size_t max_bytes = default_
 
 // The same, from JSON already parsed.
 Result<Message> message_from_json(const Json& json);
+Result<Message> message_from_json(Json&& json);  // moves params and results out of json
 
 Json to_json(const Message& message);
 

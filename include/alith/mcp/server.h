@@ -128,6 +128,8 @@ class Session {
   // before handle() returns): for a transport that keeps reading on another thread meanwhile (serve_stdio
   // hands its reader role to an idle thread first), which saves the hand-off to the pool.
   Handled handle(const Message& message, const Sink& sink, bool run_call_here = false);
+  // The same, taking the message over: a tool's arguments move into the call instead of being copied.
+  Handled handle(Message&& message, const Sink& sink, bool run_call_here = false);
 
   bool initialized() const noexcept { return initialized_; }
   // The negotiated version ("" before initialize).
@@ -143,8 +145,9 @@ class Session {
  private:
   friend class Server;
   explicit Session(Server& server);
-  Handled dispatch(const Request& request, const Sink& sink, bool run_call_here);
-  Handled call_tool(const Request& request, const Sink& sink, bool run_call_here);  // tool_call.cpp
+  // Both may move parts of the request away (the tool's arguments).
+  Handled dispatch(Request& request, const Sink& sink, bool run_call_here);
+  Handled call_tool(Request& request, const Sink& sink, bool run_call_here);  // tool_call.cpp
   struct State;
   Server& server_;
   std::atomic<bool> initialized_{false};

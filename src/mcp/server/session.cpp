@@ -73,10 +73,14 @@ Handled Session::handle(std::string_view text, const Sink& sink) {
     sink(to_json(Message(error_response_for(text, message.error()))));
     return Handled::replied;
   }
-  return handle(*message, sink);
+  return handle(std::move(*message), sink);
 }
 
 Handled Session::handle(const Message& message, const Sink& sink, bool run_call_here) {
+  return handle(Message(message), sink, run_call_here);
+}
+
+Handled Session::handle(Message&& message, const Sink& sink, bool run_call_here) {
   if (auto* request = std::get_if<Request>(&message)) return dispatch(*request, sink, run_call_here);
   if (auto* notification = std::get_if<Notification>(&message)) {
     if (notification->method == "notifications/cancelled" && notification->params.is_object()) {
@@ -95,7 +99,7 @@ Handled Session::handle(const Message& message, const Sink& sink, bool run_call_
   return Handled::no_reply;  // responses: this server sends no requests, so there is nothing to match
 }
 
-Handled Session::dispatch(const Request& request, const Sink& sink, bool run_call_here) {
+Handled Session::dispatch(Request& request, const Sink& sink, bool run_call_here) {
   const std::string& method = request.method;
   const Json& params = request.params;
   auto reply = [&](Json result) {

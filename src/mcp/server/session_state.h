@@ -26,14 +26,25 @@ struct Session::State {
 
 namespace detail {
 
+// Built key by key rather than from initializer lists, which allocate a temporary array per member (these
+// run for every reply).
 inline Json result_message(const RequestId& id, Json result) {
-  return Json{{"jsonrpc", "2.0"}, {"id", to_json(id)}, {"result", std::move(result)}};
+  Json out = Json::object();
+  out["jsonrpc"] = "2.0";
+  out["id"] = to_json(id);
+  out["result"] = std::move(result);
+  return out;
 }
 
 inline Json error_message(const std::optional<RequestId>& id, int code, std::string message) {
-  return Json{{"jsonrpc", "2.0"},
-              {"id", id ? to_json(*id) : Json(nullptr)},
-              {"error", Json{{"code", code}, {"message", std::move(message)}}}};
+  Json error = Json::object();
+  error["code"] = code;
+  error["message"] = std::move(message);
+  Json out = Json::object();
+  out["jsonrpc"] = "2.0";
+  out["id"] = id ? to_json(*id) : Json(nullptr);
+  out["error"] = std::move(error);
+  return out;
 }
 
 // What a tool's JSON result looks like to an MCP client.

@@ -30,10 +30,10 @@ class Relay {
         out_(out),
         max_(server.options().max_message_bytes) {
     sink_ = [this](const Json& message) {
-      std::string line = dump_json(message);
-      line += '\n';
+      const std::string line = dump_json(message);
       std::lock_guard lock(out_mu_);
       out_.write(line.data(), static_cast<std::streamsize>(line.size()));
+      out_.put('\n');  // into the stream's buffer: one write(2) at the flush, and no copy of the line
       out_.flush();
     };
   }
@@ -107,10 +107,10 @@ class Relay {
       }
       const auto* request = std::get_if<Request>(&*message);
       if (!request || request->method != "tools/call" || !begin_call()) {
-        session_->handle(*message, sink_);
+        session_->handle(std::move(*message), sink_);
         continue;
       }
-      session_->handle(*message, sink_, /*run_call_here=*/true);
+      session_->handle(std::move(*message), sink_, /*run_call_here=*/true);
       if (end_call() && !wait_for_turn()) return;
     }
   }

@@ -36,8 +36,8 @@ CallToolResult error_result(std::string text) {
 
 }  // namespace
 
-Handled Session::call_tool(const Request& request, const Sink& sink, bool run_call_here) {
-  const Json& params = request.params;
+Handled Session::call_tool(Request& request, const Sink& sink, bool run_call_here) {
+  Json& params = request.params;
   auto fail = [&](int code, std::string message) {
     sink(detail::error_message(request.id, code, std::move(message)));
     return Handled::replied;
@@ -48,8 +48,8 @@ Handled Session::call_tool(const Request& request, const Sink& sink, bool run_ca
   agent::Tool* tool = server_.find_tool(name);
   if (!tool) return fail(rpc_error::invalid_params, "Unknown tool: " + name);
 
-  Json args = params.value("arguments", Json::object());
-  if (args.is_null()) args = Json::object();
+  Json args = Json::object();
+  if (auto it = params.find("arguments"); it != params.end() && !it->is_null()) args = std::move(*it);
   auto reply_error = [&](std::string text) {
     sink(detail::result_message(request.id, to_json(error_result(std::move(text)))));
     return Handled::replied;
@@ -77,12 +77,13 @@ Handled Session::call_tool(const Request& request, const Sink& sink, bool run_ca
   auto task = [state = state_, tool, args = std::move(args), token, sink, id = request.id, key,
                progress_token, structured] {
     std::optional<Json> reply;
-    auto finished = std::make_shared<std::atomic<bool>>(false);
+    std::shared_ptr<std::atomic<bool>> finished;  // only a progress reporter outlives the call
     try {
       agent::ToolContext context{token, key};
       Json value;
       auto* progress_tool = dynamic_cast<ProgressTool*>(tool);
       if (progress_tool && progress_token) {
+        finished = std::make_shared<std::atomic<bool>>(false);
         ProgressFn report = [sink, finished, token, progress_token](
                                 double progress, std::optional<double> total, const std::string& message) {
           // Never after the reply (the spec forbids it) nor for a cancelled call.
@@ -102,7 +103,7 @@ Handled Session::call_tool(const Request& request, const Sink& sink, bool run_ca
     } catch (...) {
       if (!token.cancelled()) reply = detail::result_message(id, to_json(error_result("the tool failed")));
     }
-    finished->store(true);
+    if (finished) finished->store(true);
     // A cancelled call gets no reply (the receiver of notifications/cancelled should not answer). The reply
     // goes out before the call leaves the in-flight set: a transport that sees in_flight() false knows that
     // whatever reply there is has reached its sink.
