@@ -16,7 +16,6 @@
 #include "inference/bert_encoder.h"
 
 #include <gguf.h>
-#include <omp.h>
 
 #include <algorithm>
 #include <cmath>
@@ -27,6 +26,10 @@
 #include <utility>
 
 #include "alith/core/error.h"
+
+// OpenMP's standard entry point, from libgomp (oneDNN's runtime here). Declared rather than taken from
+// <omp.h>, which clang only ships with its own libomp.
+extern "C" void omp_set_num_threads(int);
 
 namespace alith::inference::detail {
 namespace {

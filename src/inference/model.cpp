@@ -128,6 +128,31 @@ ModelMetadata read_metadata(const llama_model* model, const std::string& templat
   return m;
 }
 
+// llama.cpp's tokenizer asserts (aborts the process) when a model asks for special tokens its vocabulary does
+// not define: WordPiece always wraps a text in [CLS] ... [SEP]; SentencePiece-style vocabularies add BOS or
+// EOS when their flags say so. A GGUF with such metadata is malformed: refuse it at load instead.
+void check_special_tokens(const llama_model* model, const std::filesystem::path& path) {
+  const llama_vocab* vocab = llama_model_get_vocab(model);
+  const auto missing = [&](const char* which) {
+    throw ParseError(path.string() + ": the tokenizer needs a " + which +
+                     " token that the GGUF does not define");
+  };
+  switch (llama_vocab_type(vocab)) {
+    case LLAMA_VOCAB_TYPE_WPM:
+      if (llama_vocab_bos(vocab) == LLAMA_TOKEN_NULL) missing("[CLS] (BOS)");
+      if (llama_vocab_sep(vocab) == LLAMA_TOKEN_NULL) missing("[SEP]");
+      break;
+    case LLAMA_VOCAB_TYPE_SPM:
+    case LLAMA_VOCAB_TYPE_UGM:
+    case LLAMA_VOCAB_TYPE_BPE:
+      if (llama_vocab_get_add_bos(vocab) && llama_vocab_bos(vocab) == LLAMA_TOKEN_NULL) missing("BOS");
+      if (llama_vocab_get_add_eos(vocab) && llama_vocab_eos(vocab) == LLAMA_TOKEN_NULL) missing("EOS");
+      break;
+    default:
+      break;
+  }
+}
+
 }  // namespace
 
 void Model::Deleter::operator()(llama_model* model) const noexcept {
@@ -156,6 +181,7 @@ std::shared_ptr<Model> Model::load(const std::filesystem::path& path, const Load
         "llama.cpp could not load " + path.string() +
         " (corrupted tensor data, an unknown architecture, or missing keys; ALITH_LOG=debug shows why)");
   }
+  check_special_tokens(model.get(), path);
   return std::shared_ptr<Model>(new Model(path, options, std::move(model)));
 }
 

@@ -60,6 +60,19 @@ TEST_F(GgufLoad, TruncatedRealModelIsAParseError) {
   }
 }
 
+// Found by gguf_load_fuzz: a BERT GGUF whose vocabulary lacks a [SEP] token loaded fine, then llama.cpp's
+// tokenizer aborted the process on the first text. Load now refuses it.
+TEST_F(GgufLoad, MissingSpecialTokenIsAParseError) {
+  const std::filesystem::path bad =
+      std::filesystem::path(ALITH_SOURCE_DIR) / "fuzz/corpus/gguf_load_fuzz/missing_sep_token.gguf";
+  try {
+    Model::load(bad);
+    FAIL() << "expected ParseError";
+  } catch (const ParseError& e) {
+    EXPECT_NE(std::string(e.what()).find("does not define"), std::string::npos) << e.what();
+  }
+}
+
 TEST_F(GgufLoad, RegistrySharesAndUnloads) {
   ModelRegistry registry;
   EXPECT_THROW(registry.load(dir_ / "nope.gguf"), IoError);
