@@ -39,8 +39,9 @@ using dims = memory::dims;
 using dt = memory::data_type;
 using tag = memory::format_tag;
 
-constexpr int kLengthQuantum = 16;      // padded lengths are multiples of this: fewer distinct shapes
-constexpr int64_t kGroupTokens = 4096;  // padded tokens per forward pass: bounds the attention buffers
+constexpr int kLengthQuantum = 16;           // padded lengths are multiples of this: fewer distinct shapes
+constexpr int64_t kGroupTokens = 4096;       // padded tokens per forward pass
+constexpr int64_t kScoreElements = 8 << 20;  // attention scores per pass (32 MiB of fp32) at long lengths
 
 struct GgufDeleter {
   void operator()(gguf_context* g) const { gguf_free(g); }
@@ -150,8 +151,8 @@ struct Plan {
   dnnl::reorder split, to_compute;  // to_compute: fp32 x -> compute-type x (bf16 only)
   dnnl::softmax_v2_forward softmax;
   dnnl::layer_normalization_forward norm;
-  memory::desc x_f32, x_c, qkv_md, split_src, split_dst, q_md, kt_md, v_md, s_md, p_md, ctx_heads, ctx_md,
-      mask_md, h_md;
+  memory::desc x_f32, x_c, qkv_md, split_src, split_dst, q_md, kt_md, v_md, s_md, p_md, ctx_heads, mask_md,
+      h_md;
 };
 
 }  // namespace
@@ -160,7 +161,6 @@ class BertEncoder::Impl {
  public:
   Impl(const GgufFile& f, int hidden, int layers, int heads, int ffn, int context, float eps, Pooling pooling)
       : hidden_(hidden),
-        layers_n_(layers),
         heads_(heads),
         ffn_(ffn),
         context_(context),
@@ -223,7 +223,8 @@ class BertEncoder::Impl {
     while (next < order.size()) {
       cancel.check();
       const int length = round_up(static_cast<int>(texts[order[next]].size()));
-      const auto fit = static_cast<size_t>(std::max<int64_t>(1, kGroupTokens / length));
+      const auto fit = static_cast<size_t>(std::max<int64_t>(
+          1, std::min(kGroupTokens / length, kScoreElements / (int64_t{heads_} * length * length))));
       const size_t count = std::min(fit, order.size() - next);
       std::vector<const std::vector<int32_t>*> group;
       for (size_t i = 0; i < count; ++i) group.push_back(&texts[order[next + i]]);
@@ -234,7 +235,7 @@ class BertEncoder::Impl {
     return out;
   }
 
-  int hidden_, layers_n_, heads_, ffn_, context_;
+  int hidden_, heads_, ffn_, context_;
   float eps_;
   Pooling pooling_;
   std::string name_;
