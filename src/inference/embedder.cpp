@@ -150,35 +150,31 @@ class Embedder::Impl {
   // Picks the oneDNN encoder when the options allow it and it handles the model; false means llama.cpp.
   bool use_native() {
     if (options_.backend == EmbedderBackend::llama) return false;
-    std::string why;
 #ifdef ALITH_HAVE_ONEDNN
-    if (options_.pooling == Pooling::last) {
-      why = "it pools by mean or CLS only";
-    } else {
+    std::string why = "it pools by mean or CLS only";
+    if (options_.pooling != Pooling::last) {
       try {
         native_ = detail::BertEncoder::open(model_->path(), &why);
       } catch (const Error& e) {  // a tensor missing or of a type it cannot read: llama.cpp may still run it
         why = e.what();
       }
     }
-#else
-    why = "alith was built without oneDNN";
-#endif
-    if (!native_) {
-      if (options_.backend == EmbedderBackend::onednn) {
-        throw UnsupportedError("the oneDNN embedding encoder does not apply to " + model_->path().string() +
-                               ": " + why);
-      }
-      return false;
+    if (native_) {
+      backend_name_ = native_->name();
+      threads_ = options_.threads > 0 ? options_.threads : default_threads();
+      pooling_ = options_.pooling == Pooling::model_default ? native_->model_pooling() : options_.pooling;
+      dims_ = native_->dimensions();
+      max_text_tokens_ = std::min(options_.batch_tokens, native_->context_length());
+      return true;
     }
-#ifdef ALITH_HAVE_ONEDNN
-    backend_name_ = native_->name();
-    threads_ = options_.threads > 0 ? options_.threads : default_threads();
-    pooling_ = options_.pooling == Pooling::model_default ? native_->model_pooling() : options_.pooling;
-    dims_ = native_->dimensions();
-    max_text_tokens_ = std::min(options_.batch_tokens, native_->context_length());
+#else
+    const std::string why = "alith was built without oneDNN";
 #endif
-    return true;
+    if (options_.backend == EmbedderBackend::onednn) {
+      throw UnsupportedError("the oneDNN embedding encoder does not apply to " + model_->path().string() +
+                             ": " + why);
+    }
+    return false;
   }
 
   static void normalize(std::vector<float>& v) {
@@ -202,8 +198,6 @@ class Embedder::Impl {
   llama_context_ptr ctx_;  // llama-cpp.h: frees with llama_free; null when native_ computes
 #ifdef ALITH_HAVE_ONEDNN
   std::unique_ptr<detail::BertEncoder> native_;
-#else
-  std::unique_ptr<int> native_;  // never set
 #endif
   std::string backend_name_;
   int threads_ = 0;
