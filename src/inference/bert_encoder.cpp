@@ -388,7 +388,7 @@ class BertEncoder::Impl {
     memory mctx_heads(p.ctx_heads, engine_, mctx.get_data_handle());
     memory mh(p.h_md, engine_, grow_bytes(h_, static_cast<size_t>(T * ffn_) * c));
 
-    // Embeddings (token + position + type 0) into y; padding rows embed [PAD]-free zeros and are masked.
+    // Embeddings (token + position + type 0) into y. Padding rows are zeros, and the mask hides them as keys.
     for (int64_t b = 0; b < B; ++b) {
       const auto& tokens = *group[static_cast<size_t>(b)];
       for (int64_t i = 0; i < L; ++i) {
