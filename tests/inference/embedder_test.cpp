@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "alith/core/cancel.h"
@@ -257,6 +258,28 @@ TEST_F(EmbedderBackends, AutomaticPicksOneDnnForBert) {
   // The f32 ctest entry caps oneDNN below bf16 and says so.
   if (const char* expect = std::getenv("ALITH_EXPECT_EMBEDDER_BACKEND")) {
     EXPECT_EQ(e->backend_name(), expect);
+  }
+}
+
+// Calls on one embedder serialize; separate embedders run side by side (each caller thread gets its own
+// OpenMP team). Either way every thread gets the vectors a lone call gives.
+TEST_F(EmbedderBackends, ConcurrentCallsGiveTheSameVectors) {
+  auto shared = Embedder::create(minilm(), with(EmbedderBackend::onednn));
+  auto own = Embedder::create(minilm(), with(EmbedderBackend::onednn));
+  const std::vector<std::string> texts = {"The river runs to the sea.", long_text(60), "Why?"};
+  const auto expected = shared->embed(texts);
+  std::vector<std::vector<std::vector<float>>> got(4);
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < got.size(); ++i) {
+    threads.emplace_back([&, i] {
+      Embedder& e = i == 3 ? *own : *shared;
+      for (int round = 0; round < 5; ++round) got[i] = e.embed(texts);
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (const auto& vectors : got) {
+    ASSERT_EQ(vectors.size(), texts.size());
+    for (size_t j = 0; j < texts.size(); ++j) EXPECT_GE(cosine(vectors[j], expected[j]), 0.9999) << texts[j];
   }
 }
 
