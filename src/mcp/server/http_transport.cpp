@@ -5,6 +5,7 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <random>
 
 #include "mcp/server/http_listener.h"
@@ -156,7 +157,7 @@ void HttpTransport::Impl::post(const HttpRequest& request, HttpResponder& out) {
         return respond_rpc_error(out, 503, rpc_error::internal_error, "too many sessions", rpc_request->id);
       sessions.emplace(id, session);
     }
-    session->handle(*parsed, sink);
+    session->handle(std::move(*parsed), sink);
     auto reply = outbox->pop(std::chrono::milliseconds(0));
     HttpResponder::Headers headers = kJson;
     headers.emplace_back("Mcp-Session-Id", id);
@@ -171,15 +172,21 @@ void HttpTransport::Impl::post(const HttpRequest& request, HttpResponder& out) {
     return respond_rpc_error(out, 400, rpc_error::invalid_request,
                              "Bad Request: unsupported MCP-Protocol-Version: " + *version);
 
-  Handled handled = session->handle(*parsed, sink);
+  // What the wait below needs, read before the message moves into the session (which takes the arguments).
+  std::optional<RequestId> call_id;
+  bool stream = false;
+  if (rpc_request) {
+    call_id = rpc_request->id;
+    stream = progress_token_of(rpc_request->params).has_value();
+  }
+  Handled handled = session->handle(std::move(*parsed), sink);
   if (handled == Handled::no_reply) return out.respond(202, {}, "");
-  if (handled == Handled::replied) {
+  if (handled == Handled::replied || !call_id) {
     auto reply = outbox->pop(std::chrono::milliseconds(0));
     return out.respond(200, kJson, reply ? dump_json(*reply) : "{}");
   }
   // A tool call on the pool. With a progress token its notifications stream as SSE before the reply.
-  const RequestId& id = rpc_request->id;
-  bool stream = progress_token_of(rpc_request->params).has_value();
+  const RequestId& id = *call_id;
   if (stream) {
     out.start_stream(200, {{"Content-Type", "text/event-stream"}, {"Cache-Control", "no-cache"}});
   }
