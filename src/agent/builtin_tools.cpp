@@ -16,6 +16,7 @@
 #include <system_error>
 
 #include "alith/core/http.h"
+#include "core/unique_fd.h"
 
 namespace alith::agent {
 namespace fs = std::filesystem;
@@ -165,20 +166,6 @@ bool inside(const fs::path& root, const fs::path& p) {
   auto [r, q] = std::mismatch(root.begin(), root.end(), p.begin(), p.end());
   return r == root.end();
 }
-
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 std::string read_sandboxed(const fs::path& root, const std::string& requested, size_t cap) {
   if (requested.empty()) throw ToolError("empty path");

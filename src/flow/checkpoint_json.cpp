@@ -1,5 +1,6 @@
 // The JSON form of checkpoints (the one every backend stores) and checkpoint ids.
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <random>
@@ -47,6 +48,71 @@ Json to_json(const Checkpoint& c) {
           {"state", c.state},         {"next", std::move(tasks)},
           {"joins", c.joins},         {"source", c.source},
           {"metadata", c.metadata},   {"created_ms", c.created_ms}};
+}
+
+namespace {
+
+// A JSON string literal as dump_json writes it. Ids and node names are plain ASCII: those are copied as they
+// are; anything else goes through nlohmann (escapes, invalid UTF-8 replaced).
+void append_string(std::string& out, std::string_view s) {
+  const bool plain = std::all_of(s.begin(), s.end(), [](char ch) {
+    const auto c = static_cast<unsigned char>(ch);
+    return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+  });
+  if (!plain) {
+    out += dump_json(Json(s));
+    return;
+  }
+  out += '"';
+  out += s;
+  out += '"';
+}
+
+}  // namespace
+
+std::string checkpoint_document(const Checkpoint& c) {
+  // The keys in to_json's order: nlohmann's objects are std::maps, so dump_json writes them sorted.
+  std::string out;
+  out.reserve(256);
+  out += "{\"created_ms\":";
+  out += std::to_string(c.created_ms);
+  out += ",\"id\":";
+  append_string(out, c.id);
+  out += ",\"joins\":";
+  out += dump_json(c.joins);
+  out += ",\"metadata\":";
+  out += dump_json(c.metadata);
+  out += ",\"next\":[";
+  for (size_t i = 0; i < c.next.size(); ++i) {
+    const Task& t = c.next[i];
+    if (i > 0) out += ',';
+    out += '{';
+    if (t.id != default_task_id(c.id, i, t.node)) {
+      out += "\"id\":";
+      append_string(out, t.id);
+      out += ',';
+    }
+    if (t.input) {
+      out += "\"input\":";
+      out += dump_json(*t.input);
+      out += ',';
+    }
+    out += "\"node\":";
+    append_string(out, t.node);
+    out += '}';
+  }
+  out += "],\"parent_id\":";
+  append_string(out, c.parent_id);
+  out += ",\"source\":";
+  append_string(out, c.source);
+  out += ",\"state\":";
+  out += dump_json(c.state);
+  out += ",\"step\":";
+  out += std::to_string(c.step);
+  out += ",\"thread_id\":";
+  append_string(out, c.thread_id);
+  out += '}';
+  return out;
 }
 
 namespace {

@@ -1,7 +1,7 @@
 // A separate process for the crash and hand-over tests (kill_test.cpp, interrupt_process_test.cpp): it runs a
 // workflow against a checkpointer and is killed or exits, so the next process really starts from storage.
 //
-//   alith_flow_worker steps <checkpointer> <thread> <effects.db> <count> [sync|batched]
+//   alith_flow_worker steps <checkpointer> <thread> <effects.db> <count> [sync|batched|auto]
 //       A chain of <count> nodes s0..s<count-1>. Each sleeps 0-3 ms, then applies its side effect to an
 //       external SQLite counter through its task id (an idempotency key), and appends its name to "log".
 //       Starts the thread, or resumes it when it has an unfinished run; prints "done" when it ends. The last
@@ -136,7 +136,10 @@ int main(int argc, char** argv) {
   try {
     const std::vector<std::string> args(argv + 1, argv + argc);
     if ((args.size() == 5 || args.size() == 6) && args[0] == "steps") {
-      const auto commit = args.size() == 6 && args[5] == "batched" ? CommitMode::batched : CommitMode::sync;
+      const std::string mode = args.size() == 6 ? args[5] : "sync";
+      const auto commit = mode == "batched" ? CommitMode::batched
+                          : mode == "auto"  ? CommitMode::automatic
+                                            : CommitMode::sync;
       return steps(args[1], args[2], args[3], std::stoi(args[4]), commit);
     }
     if (args.size() == 3 && args[0] == "interrupt") {

@@ -97,10 +97,14 @@ KillReport run_kill_test(const std::string& ref, const std::string& effects_db, 
   return report;
 }
 
-void check_kill_test(const std::string& label, const std::string& ref, const std::string& commit, int kills) {
+void check_kill_test(const std::string& label, const std::string& ref, const std::string& commit,
+                     LostSteps lost, int kills) {
   alith::testing::TempDir dir("alith-flow-kill-");
   const auto report = run_kill_test(ref, dir.file("effects.db"), commit, kills);
   EXPECT_GE(report.kills, kills);
+  if (lost == LostSteps::none) {
+    EXPECT_LE(report.attempts, report.steps + report.kills) << label;
+  }
   std::cout << "[ kill test ] " << label << ": " << report.kills << " kills over " << report.threads
             << " threads; " << report.attempts << " node executions for " << report.steps << " steps"
             << std::endl;

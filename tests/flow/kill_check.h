@@ -18,13 +18,18 @@ struct KillReport {
 };
 
 // Runs the test (gtest assertions inside) against a checkpointer reference; effects_db is a scratch file.
-// commit: "sync" or "batched" (CommitMode).
+// commit: "sync", "batched" or "auto" (CommitMode).
 KillReport run_kill_test(const std::string& checkpointer_ref, const std::string& effects_db,
                          const std::string& commit = "sync", int kills = 50);
 
-// run_kill_test with a scratch effects file, then: at least `kills` kills happened, and one line of figures
+// Whether a kill may cost more than the node it interrupted: finished steps lost with their checkpoints
+// (CommitMode::batched without a run log), which run again.
+enum class LostSteps { none, allowed };
+
+// run_kill_test with a scratch effects file, then: at least `kills` kills happened; with LostSteps::none, no
+// more node executions than steps plus one per kill (the node a kill interrupts); and one line of figures
 // ("[ kill test ] <label>: ...") goes to stdout for the logs.
 void check_kill_test(const std::string& label, const std::string& checkpointer_ref,
-                     const std::string& commit = "sync", int kills = 50);
+                     const std::string& commit = "sync", LostSteps lost = LostSteps::none, int kills = 50);
 
 }  // namespace alith::flow::testing

@@ -17,11 +17,16 @@ TEST(FlowKill, SigkillAtRandomPointsThenResumeRunsEveryStepOnce) {
   check_kill_test("sqlite", "sqlite:" + dir.file("flow.db"));
 }
 
-// Batched commits lose the steps after the last group commit; they run again with the same task ids, so the
-// effects, keyed by task id, still count once.
+// Batched commits on SQLite go through its run log: a kill loses no finished step, as with sync.
 TEST(FlowKill, SigkillWithBatchedCommitsStillCountsEveryStepOnce) {
   TempDir dir("alith-flow-kill-");
   check_kill_test("sqlite, batched", "sqlite:" + dir.file("flow.db"), "batched");
+}
+
+// The default (CommitMode::automatic) is batched through the run log on SQLite.
+TEST(FlowKill, SigkillWithTheDefaultCommitModeRunsEveryStepOnce) {
+  TempDir dir("alith-flow-kill-");
+  check_kill_test("sqlite, auto", "sqlite:" + dir.file("flow.db"), "auto");
 }
 
 TEST(FlowKill, InterruptInOneProcessResumeInAnother) {

@@ -73,11 +73,36 @@ std::optional<TaskWrite::Kind> task_write_kind(std::string_view name) noexcept;
 // Checkpoints and writes travel as JSON; every backend stores this form, so they can be copied between
 // backends. from_json returns a ParseError for a malformed document.
 Json to_json(const Checkpoint& checkpoint);
+// dump_json(to_json(checkpoint)), written without building the document (a copy of the state) first.
+std::string checkpoint_document(const Checkpoint& checkpoint);
 Result<Checkpoint> checkpoint_from_json(const Json& json);
+
+// A process-local log in front of a checkpointer, which makes CommitMode::batched lose no finished step: an
+// entry append() took survives the process being killed, and if the process dies before the entry is stored,
+// the checkpointer stores it the next time anyone opens or reads it. The batch writer appends every
+// checkpoint and group of task writes on the run's thread, and its background thread stores them in groups.
+// Entries are stored as put_batch would store them, except that a checkpoint whose id is taken is dropped,
+// not an error. Thread-safe.
+class RunLog {
+ public:
+  virtual ~RunLog() = default;
+  // A ticket for store(); nullopt when the entry is too large for the log (the caller stores it directly).
+  virtual std::optional<uint64_t> append(const Checkpoint& checkpoint) = 0;
+  virtual std::optional<uint64_t> append(const std::string& thread_id, const std::string& checkpoint_id,
+                                         const std::vector<TaskWrite>& writes) = 0;
+  // Stores the entries, in ticket order and in one transaction where the backend has them, then frees their
+  // space. On an error they stay in the log, to be replayed.
+  virtual void store(const std::vector<uint64_t>& tickets) = 0;
+};
 
 class Checkpointer {
  public:
   virtual ~Checkpointer() = default;
+
+  // The checkpointer's run log, made on the first call and kept while the checkpointer lives; nullptr where
+  // there is none. SQLite keeps one at Durability::process; a server backend cannot (a log on this machine
+  // would not be replayed by a process on another).
+  virtual RunLog* run_log() { return nullptr; }
 
   // Stores a checkpoint atomically. Writing an id twice in one thread replaces nothing: InvalidArgumentError;
   // so is an empty id. Thread and checkpoint ids are UTF-8 without NUL (PostgreSQL stores no NUL), so a
@@ -117,12 +142,19 @@ class Checkpointer {
   virtual std::vector<std::string> threads() = 0;
 };
 
-// When a run's checkpoints reach storage. sync: each step's checkpoint is stored before the next step starts,
-// so a crash loses no finished step. batched: a background writer stores them in groups while the run goes on
-// (one commit for many steps), and the run returns, or pauses at an interrupt, only once all are stored; a
-// crash loses the steps since the last group, and resume runs them again with the same task ids, so effects
-// made idempotent by task id still happen once.
-enum class CommitMode { sync, batched };
+// When a run's checkpoints reach storage.
+// sync: each step's checkpoint is stored before the next step starts, so a crash loses no finished step.
+// batched: a background writer stores them in groups while the run goes on (one commit for many steps), and
+// the
+//   run returns, or pauses at an interrupt, only once all are stored; until then other connections do not see
+//   them. With a checkpointer that has a run log (SQLite), each checkpoint is in the log before the next step
+//   starts, so a crash loses no finished step either. Without one, a crash loses the steps since the last
+//   group, and resume runs them again with the same task ids, so effects made idempotent by task id still
+//   happen once.
+// automatic (the default): batched where the checkpointer has a run log, sync elsewhere: the fastest mode
+// that
+//   loses no finished step.
+enum class CommitMode { sync, batched, automatic };
 
 // How durable a SQLite checkpoint is once put() returns. process: it survives the process being killed (WAL,
 // synchronous=NORMAL). power_loss: it survives a power loss too (an fsync per checkpoint; much slower).

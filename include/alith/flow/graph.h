@@ -18,7 +18,8 @@
 // the state after the step and names the next nodes, or sends items to a node: map-reduce).
 //
 // Guarantees with a checkpointer (docs/ARCHITECTURE.md, "Workflows"): a step's checkpoint is written
-// atomically once all its tasks are done (with CommitMode::sync, before the next step starts); in a step with
+// atomically once all its tasks are done (before the next step starts, except with CommitMode::batched on a
+// checkpointer without a run log: checkpointer.h); in a step with
 // several tasks each task's update is recorded as soon as it finishes, so after a crash `resume` re-runs only
 // the tasks of the interrupted step that had not been recorded. A task may thus run more than once only if
 // the process died while it ran or before its outcome was stored: a node with external side effects should
@@ -140,9 +141,9 @@ struct RunConfig {
   std::shared_ptr<Checkpointer> checkpointer;  // null: nothing persists and interrupts cannot be resumed
   CancelToken cancel;                          // checked before each step and by nodes
   RunEventHandler on_event;
-  std::optional<int> max_steps;          // steps of this call; the graph's limit otherwise
-  Json metadata = Json::object();        // merged into the metadata of the checkpoints this call writes
-  CommitMode commit = CommitMode::sync;  // when checkpoints reach the checkpointer (checkpointer.h)
+  std::optional<int> max_steps;               // steps of this call; the graph's limit otherwise
+  Json metadata = Json::object();             // merged into the metadata of the checkpoints this call writes
+  CommitMode commit = CommitMode::automatic;  // when checkpoints reach the checkpointer (checkpointer.h)
 };
 
 struct PendingInterrupt {

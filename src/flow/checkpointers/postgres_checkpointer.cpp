@@ -68,7 +68,7 @@ std::vector<Param> checkpoint_params(const Checkpoint& checkpoint) {
           checkpoint.parent_id,
           std::to_string(checkpoint.step),
           std::to_string(checkpoint.created_ms),
-          dump_json(to_json(checkpoint))};
+          checkpoint_document(checkpoint)};
 }
 
 std::vector<Param> write_params(const std::string& thread_id, const std::string& checkpoint_id,

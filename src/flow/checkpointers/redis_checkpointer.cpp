@@ -255,7 +255,7 @@ class RedisCheckpointer final : public Checkpointer {
       keys.push_back(std::move(k.docs));
       keys.push_back(std::move(k.order));
       args.push_back(c->id);
-      args.push_back(dump_json(to_json(*c)));
+      args.push_back(checkpoint_document(*c));
       args.push_back(c->thread_id);
     }
     for (const WriteRef& w : writes) {

@@ -2,11 +2,18 @@
 // single INSERT: atomic by SQLite's own guarantee, with no transaction of ours to get wrong. `seq` is the
 // rowid without AUTOINCREMENT (which costs a write to sqlite_sequence per insert): new rows still get a
 // rowid above every existing one, so it orders checkpoints by insertion.
+//
+// At Durability::process the checkpointer keeps a run log (run_log.h) in "<file>-runlogs/" for batched runs.
+// Every read first replays the segments of writers that died (so resume sees their last steps); so does
+// opening.
 
 #include <mutex>
+#include <set>
+#include <string_view>
 
 #include "core/sqlite_db.h"
 #include "flow/checkpointers/backends.h"
+#include "flow/checkpointers/run_log.h"
 
 namespace alith::flow::detail {
 namespace {
@@ -40,7 +47,8 @@ Checkpoint decode(const std::string& document) {
 
 class SqliteCheckpointer final : public Checkpointer {
  public:
-  SqliteCheckpointer(const std::string& path, const CheckpointerOptions& options) : db_(path) {
+  SqliteCheckpointer(const std::string& path, const CheckpointerOptions& options)
+      : db_(path), log_dir_(path + "-runlogs"), durability_(options.durability) {
     sqlite3_busy_timeout(db_.handle(), 10000);
     // WAL: readers (alith history) run beside a writer. NORMAL syncs at WAL checkpoints only: a commit
     // survives the process being killed, not a power loss; FULL fsyncs every commit.
@@ -63,10 +71,25 @@ class SqliteCheckpointer final : public Checkpointer {
     writes_ =
         std::make_unique<Statement>(db_.prepare("SELECT task_id, kind, value FROM flow_writes WHERE "
                                                 "thread_id = ?1 AND checkpoint_id = ?2 ORDER BY seq"));
+    replay_orphans();
+  }
+
+  RunLog* run_log() override {
+    if (durability_ != Durability::process) return nullptr;  // a log in the page cache is not power-safe
+    std::lock_guard lock(log_mu_);
+    if (!log_ && !log_failed_) {
+      try {
+        log_ = std::make_unique<MappedRunLog>(
+            log_dir_, [this](const std::vector<LoggedRecord>& records) { store_records(records); });
+      } catch (const Error&) {
+        log_failed_ = true;  // a read-only folder, say: batched runs then commit in groups without a log
+      }
+    }
+    return log_.get();
   }
 
   void put(const Checkpoint& checkpoint) override {
-    const std::string document = dump_json(to_json(checkpoint));
+    const std::string document = checkpoint_document(checkpoint);
     std::lock_guard lock(mu_);
     insert_checkpoint(checkpoint, document);
   }
@@ -76,18 +99,20 @@ class SqliteCheckpointer final : public Checkpointer {
     std::vector<std::string> documents, values;
     documents.reserve(checkpoints.size());
     values.reserve(writes.size());
-    for (const auto& c : checkpoints) documents.push_back(dump_json(to_json(c)));
+    for (const auto& c : checkpoints) documents.push_back(checkpoint_document(c));
     for (const auto& w : writes) values.push_back(dump_json(w.write.value));
     std::lock_guard lock(mu_);
     sqlite::Transaction tx(db_);
     for (size_t i = 0; i < checkpoints.size(); ++i) insert_checkpoint(checkpoints[i], documents[i]);
     for (size_t i = 0; i < writes.size(); ++i) {
-      insert_write(writes[i].thread_id, writes[i].checkpoint_id, writes[i].write, values[i]);
+      const auto& w = writes[i];
+      insert_write(w.thread_id, w.checkpoint_id, w.write.task_id, w.write.kind, values[i]);
     }
     tx.commit();
   }
 
   std::optional<Checkpoint> get(const std::string& thread_id, const std::string& checkpoint_id) override {
+    replay_orphans();
     std::string document;
     {
       std::lock_guard lock(mu_);
@@ -103,6 +128,7 @@ class SqliteCheckpointer final : public Checkpointer {
   }
 
   std::vector<Checkpoint> list(const std::string& thread_id, size_t limit) override {
+    replay_orphans();
     std::vector<std::string> documents;
     {
       std::lock_guard lock(mu_);
@@ -121,7 +147,7 @@ class SqliteCheckpointer final : public Checkpointer {
                  const TaskWrite& write) override {
     const std::string value = dump_json(write.value);
     std::lock_guard lock(mu_);
-    insert_write(thread_id, checkpoint_id, write, value);
+    insert_write(thread_id, checkpoint_id, write.task_id, write.kind, value);
   }
 
   void put_writes(const std::string& thread_id, const std::string& checkpoint_id,
@@ -131,11 +157,14 @@ class SqliteCheckpointer final : public Checkpointer {
     for (const auto& w : writes) values.push_back(dump_json(w.value));
     std::lock_guard lock(mu_);
     sqlite::Transaction tx(db_);
-    for (size_t i = 0; i < writes.size(); ++i) insert_write(thread_id, checkpoint_id, writes[i], values[i]);
+    for (size_t i = 0; i < writes.size(); ++i) {
+      insert_write(thread_id, checkpoint_id, writes[i].task_id, writes[i].kind, values[i]);
+    }
     tx.commit();
   }
 
   std::vector<TaskWrite> writes(const std::string& thread_id, const std::string& checkpoint_id) override {
+    replay_orphans();
     std::vector<TaskWrite> out;
     std::lock_guard lock(mu_);
     Statement& s = *writes_;
@@ -159,6 +188,7 @@ class SqliteCheckpointer final : public Checkpointer {
   }
 
   void delete_thread(const std::string& thread_id) override {
+    replay_orphans();
     std::lock_guard lock(mu_);
     sqlite::Transaction tx(db_);
     db_.prepare("DELETE FROM flow_checkpoints WHERE thread_id = ?1").bind(1, thread_id).run();
@@ -167,6 +197,7 @@ class SqliteCheckpointer final : public Checkpointer {
   }
 
   std::vector<std::string> threads() override {
+    replay_orphans();
     std::vector<std::string> out;
     std::lock_guard lock(mu_);
     auto s = db_.prepare("SELECT DISTINCT thread_id FROM flow_checkpoints ORDER BY thread_id");
@@ -177,21 +208,58 @@ class SqliteCheckpointer final : public Checkpointer {
  private:
   void insert_checkpoint(const Checkpoint& checkpoint, const std::string& document) {
     if (checkpoint.id.empty()) throw InvalidArgumentError("a checkpoint needs an id");
+    if (!insert_document(checkpoint.thread_id, checkpoint.id, document)) {
+      throw InvalidArgumentError("checkpoint " + checkpoint.id + " already exists");
+    }
+  }
+  // false when the id is taken
+  bool insert_document(std::string_view thread_id, std::string_view id, std::string_view document) {
     Statement& s = *insert_;
     s.reset();
-    s.bind(1, checkpoint.thread_id).bind(2, checkpoint.id).bind(3, document).run();
-    if (db_.changes() == 0) throw InvalidArgumentError("checkpoint " + checkpoint.id + " already exists");
+    s.bind(1, thread_id).bind(2, id).bind(3, document).run();
+    return db_.changes() != 0;
   }
 
-  void insert_write(const std::string& thread_id, const std::string& checkpoint_id, const TaskWrite& write,
-                    const std::string& value) {
+  // Stores what dead writers left in their run logs.
+  void replay_orphans() {
+    MappedRunLog* own = nullptr;
+    {
+      std::lock_guard lock(log_mu_);
+      own = log_.get();
+    }
+    replay_orphan_run_logs(log_dir_, own,
+                           [this](const std::vector<LoggedRecord>& records) { store_records(records); });
+  }
+
+  // Run log records, in one transaction. A checkpoint whose id is taken is left as it is: a replay after its
+  // writer died between the commit and settling the record. As in put_batch, an update write whose
+  // checkpoint's child is in the same group is dropped: resume starts from the child and never reads it.
+  void store_records(const std::vector<LoggedRecord>& records) {
+    std::set<std::pair<std::string_view, std::string_view>> superseded;
+    for (const auto& r : records) {
+      if (r.is_checkpoint) superseded.emplace(r.thread_id, r.parent_id);
+    }
+    std::lock_guard lock(mu_);
+    sqlite::Transaction tx(db_);
+    for (const auto& r : records) {
+      if (r.is_checkpoint) {
+        (void)insert_document(r.thread_id, r.checkpoint_id, r.document);
+        continue;
+      }
+      const bool replaced = superseded.count({r.thread_id, r.checkpoint_id}) > 0;
+      for (const auto& w : r.writes) {
+        if (replaced && w.kind == TaskWrite::Kind::update) continue;
+        insert_write(r.thread_id, r.checkpoint_id, w.task_id, w.kind, w.value);
+      }
+    }
+    tx.commit();
+  }
+
+  void insert_write(std::string_view thread_id, std::string_view checkpoint_id, std::string_view task_id,
+                    TaskWrite::Kind kind, std::string_view value) {
     Statement& s = *put_write_;
     s.reset();
-    s.bind(1, thread_id)
-        .bind(2, checkpoint_id)
-        .bind(3, write.task_id)
-        .bind(4, to_string(write.kind))
-        .bind(5, value);
+    s.bind(1, thread_id).bind(2, checkpoint_id).bind(3, task_id).bind(4, to_string(kind)).bind(5, value);
     s.run();
   }
 
@@ -199,6 +267,11 @@ class SqliteCheckpointer final : public Checkpointer {
   Database db_;
   // Prepared once: preparing costs more than a small insert.
   std::unique_ptr<Statement> insert_, latest_, by_id_, put_write_, writes_;
+  const std::string log_dir_;
+  const Durability durability_;
+  std::mutex log_mu_;
+  std::unique_ptr<MappedRunLog> log_;  // made by the first run_log()
+  bool log_failed_ = false;
 };
 
 }  // namespace

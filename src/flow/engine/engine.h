@@ -46,7 +46,9 @@ class Engine {
   Engine(const Graph::Impl& g, const RunConfig& config, NodeContext* outer,
          std::vector<Json>* applied = nullptr)
       : g_(g), config_(config), outer_(outer), applied_(applied) {
-    if (config.checkpointer && config.commit == CommitMode::batched) {
+    if (config.checkpointer &&
+        (config.commit == CommitMode::batched ||
+         (config.commit == CommitMode::automatic && config.checkpointer->run_log() != nullptr))) {
       writer_ = std::make_unique<BatchWriter>(*config.checkpointer);
     }
   }
@@ -110,7 +112,7 @@ class Engine {
   const RunConfig& config_;
   NodeContext* outer_;
   std::vector<Json>* applied_;
-  std::unique_ptr<BatchWriter> writer_;  // CommitMode::batched only
+  std::unique_ptr<BatchWriter> writer_;  // CommitMode::batched, or automatic with a run log
 };
 
 }  // namespace alith::flow
