@@ -5,15 +5,23 @@
 //   linear  100 nodes in a chain, one per step: the engine's cost per step;
 //   fanout  split -> 100 workers by static edges -> a join -> END: the 1 -> 100 -> 1 fan-out and fan-in;
 //   send    split -> 100 Sends to one worker node -> join -> END: the map-reduce form.
-// Each runs with no checkpointer, the memory checkpointer, and SQLite (synchronous=NORMAL, alith's default:
-// durable when the process dies; and FULL, an fsync per commit: durable on power loss), each SQLite mode with
-// CommitMode::sync (a commit per step, the default) and batched (a background writer commits groups of steps;
-// LangGraph's default "async" durability also writes checkpoints in the background, though one commit each).
+// Each runs with no checkpointer, the memory checkpointer, and SQLite:
+//   sqlite-normal        alith's defaults: synchronous=NORMAL (durable when the process dies) and
+//                        CommitMode::automatic, which on SQLite is batched through the run log: each step's
+//                        checkpoint is in the memory-mapped log before the next step starts (a kill loses no
+//                        finished step) and a background writer commits them to SQLite in groups;
+//   sqlite-normal-sync   NORMAL with CommitMode::sync: a SQLite commit per step;
+//   sqlite-full          synchronous=FULL (an fsync per commit: durable on power loss); automatic is sync
+//                        there (no run log: it would not survive a power loss);
+//   sqlite-full-batched  FULL with batched commits (a crash loses the steps since the last group).
+// LangGraph's default "async" durability writes each checkpoint on a background thread while the next step
+// runs (a crash can lose it), one commit each; the -sync case is compared with its "sync" durability.
 // Every invoke uses a new thread id, as the LangGraph side does.
 //
 // Then LangGraph 1.2.24 runs the same graphs in the venv of scripts/bench-venv-langgraph (created on first
 // use; $ALITH_BENCH_LANGGRAPH_PYTHON overrides it), its SQLite runs at the same synchronous setting as the
-// alith run it is compared with, and the program prints "ratio langgraph/alith" for every pair.
+// alith run it is compared with (and its durability mode as said above), and the program prints
+// "ratio langgraph/alith" for every pair.
 // --no-langgraph skips the reference. Google Benchmark flags (--benchmark_filter, --benchmark_min_time) apply
 // to the alith side; --langgraph-seconds sets the reference's time per combination (default 2).
 
@@ -127,6 +135,7 @@ void run_case(benchmark::State& st, const Case& c) {
     options.durability =
         c.checkpointer.find("full") != std::string::npos ? Durability::power_loss : Durability::process;
     if (c.checkpointer.find("batched") != std::string::npos) config.commit = CommitMode::batched;
+    if (c.checkpointer.ends_with("-sync")) config.commit = CommitMode::sync;
     config.checkpointer = open_checkpointer("sqlite:" + dir.file("flow.db"), options);
   }
   const Json input = c.graph == "linear" ? Json{{"n", 0}} : Json{{"results", Json::array()}};
@@ -162,12 +171,13 @@ std::string quote(const std::string& s) {
 
 // One LangGraph measurement: microseconds per invoke, or a negative number when it could not run.
 double langgraph_us(const std::string& python, const std::string& graph, const std::string& checkpointer,
-                    const std::string& synchronous, double seconds) {
+                    const std::string& synchronous, const std::string& durability, double seconds) {
   std::string command = quote(python) + " " +
                         quote(std::string(ALITH_SOURCE_DIR) + "/bench/langgraph_flow.py") +
                         " --json --graph " + graph + " --checkpointer " + checkpointer + " --min-seconds " +
                         std::to_string(seconds);
   if (!synchronous.empty()) command += " --sqlite-synchronous " + synchronous;
+  if (!durability.empty()) command += " --durability " + durability;
   auto out = alith::testing::run_command(command + " 2>/dev/null");
   if (out.status != 0) return -1;
   auto line = out.out.substr(0, out.out.find('\n'));
@@ -195,8 +205,8 @@ int main(int argc, char** argv) {
   const std::vector<Case> cases = [] {
     std::vector<Case> out;
     for (const char* g : {"linear", "fanout", "send"}) {
-      for (const char* c : {"none", "memory", "sqlite-normal", "sqlite-full", "sqlite-normal-batched",
-                            "sqlite-full-batched"}) {
+      for (const char* c :
+           {"none", "memory", "sqlite-normal", "sqlite-normal-sync", "sqlite-full", "sqlite-full-batched"}) {
         out.push_back({g, c});
       }
     }
@@ -216,7 +226,7 @@ int main(int argc, char** argv) {
 
   std::printf("\nalith per step (linear, %d nodes):", kNodes);
   for (const char* c :
-       {"none", "memory", "sqlite-normal", "sqlite-full", "sqlite-normal-batched", "sqlite-full-batched"}) {
+       {"none", "memory", "sqlite-normal", "sqlite-normal-sync", "sqlite-full", "sqlite-full-batched"}) {
     auto it = reporter.us_.find(std::string("alith_linear_") + c);
     if (it != reporter.us_.end()) std::printf("  %s %.2f us", c, it->second / kNodes);
   }
@@ -242,12 +252,14 @@ int main(int argc, char** argv) {
     std::string checkpointer = c.checkpointer, synchronous;
     if (c.checkpointer.rfind("sqlite-normal", 0) == 0) checkpointer = "sqlite", synchronous = "NORMAL";
     if (c.checkpointer.rfind("sqlite-full", 0) == 0) checkpointer = "sqlite", synchronous = "FULL";
-    const double theirs = langgraph_us(python, c.graph, checkpointer, synchronous, langgraph_seconds);
+    const std::string durability = c.checkpointer.ends_with("-sync") ? "sync" : "";
+    const double theirs =
+        langgraph_us(python, c.graph, checkpointer, synchronous, durability, langgraph_seconds);
     if (theirs < 0) {
-      std::printf("  %-7s %-13s langgraph failed\n", c.graph.c_str(), c.checkpointer.c_str());
+      std::printf("  %-7s %-19s langgraph failed\n", c.graph.c_str(), c.checkpointer.c_str());
       continue;
     }
-    std::printf("  %-7s %-13s alith %10.1f us  langgraph %10.1f us  ratio langgraph/alith: %.1f\n",
+    std::printf("  %-7s %-19s alith %10.1f us  langgraph %10.1f us  ratio langgraph/alith: %.1f\n",
                 c.graph.c_str(), c.checkpointer.c_str(), mine->second, theirs, theirs / mine->second);
     std::fflush(stdout);
   }

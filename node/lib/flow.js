@@ -145,7 +145,7 @@ async function checkpointerOf(config) {
 }
 
 // A compiled graph. Outcomes: {status: 'done' | 'interrupted', state, interrupts: [{taskId, node, payload}],
-// checkpointId, steps}. config: {threadId, checkpointer, maxSteps, metadata, commit: 'sync' | 'batched',
+// checkpointId, steps}. config: {threadId, checkpointer, maxSteps, metadata, commit: 'auto' | 'sync' | 'batched',
 // signal: AbortSignal, onEvent(event)}.
 class Graph {
   constructor(handle) {

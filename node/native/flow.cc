@@ -223,7 +223,13 @@ struct RunSetup {
     run.cancel = cancel;
     if (Json m = Opt(config, "maxSteps"); m.is_number()) run.max_steps = m.get<int>();
     if (Json m = Opt(config, "metadata"); m.is_object()) run.metadata = m;
-    if (GetString(config, "commit") == "batched") run.commit = flow::CommitMode::batched;
+    if (const std::string commit = GetString(config, "commit", "auto"); commit == "batched") {
+      run.commit = flow::CommitMode::batched;
+    } else if (commit == "sync") {
+      run.commit = flow::CommitMode::sync;
+    } else if (commit != "auto") {
+      throw alith::InvalidArgumentError("commit must be 'auto', 'sync' or 'batched'");
+    }
     if (on_event) {
       auto fn = on_event;
       run.on_event = [fn](const flow::RunEvent& e) { fn->Post(Json::array({EventJson(e)})); };

@@ -263,16 +263,18 @@ class Graph:
     def invoke(self, input: Optional[Dict[str, Any]] = None, *, thread_id: str = "default",
                checkpointer: Union[str, Checkpointer, None] = None, cancel: Any = None,
                on_event: Optional[Callable[[RunEvent], None]] = None, max_steps: Optional[int] = None,
-               metadata: Optional[Dict[str, Any]] = None, commit: str = "sync") -> RunOutcome:
+               metadata: Optional[Dict[str, Any]] = None, commit: str = "auto") -> RunOutcome:
         """Starts a run on thread_id: input goes through the reducers, then steps run until END or an
-        interrupt. commit: "sync" (each step stored before the next) or "batched"."""
+        interrupt. commit: "auto" (the default: "batched" where the checkpointer keeps a run log, as SQLite
+        does, else "sync"), "sync" (each step stored before the next) or "batched" (stored in groups by a
+        background writer; with a run log a crash still loses no finished step)."""
         cfg = self._config(thread_id, checkpointer, cancel, on_event, max_steps, metadata, commit)
         return RunOutcome._from(self._native.invoke(input, **cfg))
 
     def resume(self, value: Any = _NO_VALUE, *, thread_id: str = "default",
                checkpointer: Union[str, Checkpointer, None] = None, cancel: Any = None,
                on_event: Optional[Callable[[RunEvent], None]] = None, max_steps: Optional[int] = None,
-               metadata: Optional[Dict[str, Any]] = None, commit: str = "sync") -> RunOutcome:
+               metadata: Optional[Dict[str, Any]] = None, commit: str = "auto") -> RunOutcome:
         """Goes on from the thread's newest checkpoint: answers the one pending interrupt with value, or (no
         value) continues after a crash or a step limit. Answer several interrupts with resume_tasks."""
         cfg = self._config(thread_id, checkpointer, cancel, on_event, max_steps, metadata, commit)
@@ -283,7 +285,7 @@ class Graph:
         """Answers several pending interrupts at once: {task_id: value}."""
         cfg = self._config(kwargs.pop("thread_id", "default"), kwargs.pop("checkpointer", None),
                            kwargs.pop("cancel", None), kwargs.pop("on_event", None), kwargs.pop("max_steps", None),
-                           kwargs.pop("metadata", None), kwargs.pop("commit", "sync"))
+                           kwargs.pop("metadata", None), kwargs.pop("commit", "auto"))
         if kwargs:
             raise TypeError(f"unexpected arguments: {sorted(kwargs)}")
         return RunOutcome._from(self._native.resume_tasks(values, **cfg))
@@ -292,7 +294,7 @@ class Graph:
         """Time travel: a new branch from checkpoint_id with update applied, run from there."""
         cfg = self._config(kwargs.pop("thread_id", "default"), kwargs.pop("checkpointer", None),
                            kwargs.pop("cancel", None), kwargs.pop("on_event", None), kwargs.pop("max_steps", None),
-                           kwargs.pop("metadata", None), kwargs.pop("commit", "sync"))
+                           kwargs.pop("metadata", None), kwargs.pop("commit", "auto"))
         if kwargs:
             raise TypeError(f"unexpected arguments: {sorted(kwargs)}")
         return RunOutcome._from(self._native.fork(checkpoint_id, update, **cfg))

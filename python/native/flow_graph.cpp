@@ -160,8 +160,10 @@ fl::RunConfig run_config(const std::string& thread_id, std::shared_ptr<fl::Check
   if (metadata.is_valid() && !metadata.is_none()) c.metadata = from_python(metadata);
   if (commit == "batched") {
     c.commit = fl::CommitMode::batched;
-  } else if (commit != "sync") {
-    throw alith::InvalidArgumentError("commit must be 'sync' or 'batched'");
+  } else if (commit == "sync") {
+    c.commit = fl::CommitMode::sync;
+  } else if (commit != "auto") {
+    throw alith::InvalidArgumentError("commit must be 'auto', 'sync' or 'batched'");
   }
   if (on_event.is_valid() && !on_event.is_none()) {
     PyObjectRef ref(on_event);
@@ -337,7 +339,7 @@ void bind_flow_graph(nb::module_& m) {
           },
           "input"_a = nb::none(), "thread_id"_a = "default", "checkpointer"_a = nb::none(),
           "cancel"_a = nb::none(), "on_event"_a = nb::none(), "max_steps"_a = nb::none(),
-          "metadata"_a = nb::none(), "commit"_a = "sync")
+          "metadata"_a = nb::none(), "commit"_a = "auto")
       .def(
           "resume",
           [](const GraphHandle& h, nb::handle value, bool has_value, const std::string& thread_id,
@@ -353,7 +355,7 @@ void bind_flow_graph(nb::module_& m) {
           },
           "value"_a = nb::none(), "has_value"_a = false, "thread_id"_a = "default",
           "checkpointer"_a = nb::none(), "cancel"_a = nb::none(), "on_event"_a = nb::none(),
-          "max_steps"_a = nb::none(), "metadata"_a = nb::none(), "commit"_a = "sync")
+          "max_steps"_a = nb::none(), "metadata"_a = nb::none(), "commit"_a = "auto")
       .def(
           "resume_tasks",
           [](const GraphHandle& h, nb::dict values, const std::string& thread_id,
@@ -369,7 +371,7 @@ void bind_flow_graph(nb::module_& m) {
           },
           "values"_a, "thread_id"_a = "default", "checkpointer"_a = nb::none(), "cancel"_a = nb::none(),
           "on_event"_a = nb::none(), "max_steps"_a = nb::none(), "metadata"_a = nb::none(),
-          "commit"_a = "sync")
+          "commit"_a = "auto")
       .def(
           "fork",
           [](const GraphHandle& h, const std::string& checkpoint_id, nb::handle update,
@@ -384,7 +386,7 @@ void bind_flow_graph(nb::module_& m) {
           },
           "checkpoint_id"_a, "update"_a = nb::none(), "thread_id"_a = "default",
           "checkpointer"_a = nb::none(), "cancel"_a = nb::none(), "on_event"_a = nb::none(),
-          "max_steps"_a = nb::none(), "metadata"_a = nb::none(), "commit"_a = "sync")
+          "max_steps"_a = nb::none(), "metadata"_a = nb::none(), "commit"_a = "auto")
       .def_prop_ro("nodes", [](const GraphHandle& h) { return graph_of(h).nodes(); })
       .def_prop_ro("state_keys", [](const GraphHandle& h) {
         nb::list out;
