@@ -151,9 +151,12 @@ class Checkpointer {
 //   starts, so a crash loses no finished step either. Without one, a crash loses the steps since the last
 //   group, and resume runs them again with the same task ids, so effects made idempotent by task id still
 //   happen once.
-// automatic (the default): batched where the checkpointer has a run log, sync elsewhere: the fastest mode
-// that
-//   loses no finished step.
+// automatic (the default): the fastest mode that loses no finished step. Where the checkpointer has a run
+// log,
+//   each checkpoint goes into the log before the next step starts, and the run's own thread stores what the
+//   log holds in one transaction at most once a millisecond and when the run ends (no thread: a one-step run
+//   costs what sync costs); other connections see a step at most a millisecond, or one slower step, late.
+//   Elsewhere sync.
 enum class CommitMode { sync, batched, automatic };
 
 // How durable a SQLite checkpoint is once put() returns. process: it survives the process being killed (WAL,

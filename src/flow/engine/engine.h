@@ -12,6 +12,7 @@
 
 #include "flow/engine/batch_writer.h"
 #include "flow/engine/event_sink.h"
+#include "flow/engine/logged_commits.h"
 #include "flow/engine/task_context.h"
 #include "flow/graph_impl.h"
 
@@ -36,6 +37,7 @@ struct RunState {
 
 using detail::BatchWriter;
 using detail::EventSink;
+using detail::LoggedCommits;
 using detail::RunState;
 using detail::TaskResult;
 
@@ -50,24 +52,27 @@ class Engine {
     if (config.commit == CommitMode::batched) {
       writer_ = std::make_unique<BatchWriter>(*config.checkpointer);
     } else if (config.commit == CommitMode::automatic) {
-      batch_later_ = config.checkpointer->run_log() != nullptr;
+      if (RunLog* log = config.checkpointer->run_log()) {
+        logged_ = std::make_unique<LoggedCommits>(*config.checkpointer, *log);
+      }
     }
   }
 
-  // Runs steps until END, an interrupt or an error; with a batch writer, returns (or throws) only once every
-  // checkpoint and write it was handed is stored.
+  // Runs steps until END, an interrupt or an error; with a batch writer or logged commits, returns (or
+  // throws) only once every checkpoint and write it was handed is stored.
   RunOutcome run(RunState run, std::map<std::string, std::vector<Json>> answers = {}) {
+    if (!writer_ && !logged_) return run_steps(std::move(run), std::move(answers));
     RunOutcome outcome;
     try {
       outcome = run_steps(std::move(run), std::move(answers));
     } catch (...) {
       try {
-        if (writer_) writer_->flush();
+        flush();
       } catch (...) {  // the run's own error is the one to report
       }
       throw;
     }
-    if (writer_) writer_->flush();
+    flush();
     return outcome;
   }
 
@@ -78,13 +83,9 @@ class Engine {
   std::vector<Task> route_start(const Json& state, const std::string& checkpoint_id) const;
 
   void save(const Checkpoint& checkpoint) const {
-    // CommitMode::automatic with a run log: a run's first steps are committed one by one, like sync; a longer
-    // run then hands its checkpoints to a batch writer, whose thread and final wait cost about as much as a
-    // dozen single commits (measured: 1- and 3-step graphs ran 2-3x slower batched, 10 steps broke even).
-    if (batch_later_ && !writer_ && ++sync_saves_ > kSyncStepsBeforeBatching) {
-      writer_ = std::make_unique<BatchWriter>(*config_.checkpointer);
-    }
-    if (writer_) {
+    if (logged_) {
+      logged_->put(checkpoint);
+    } else if (writer_) {
       writer_->put(checkpoint);
     } else if (config_.checkpointer) {
       config_.checkpointer->put(checkpoint);
@@ -97,7 +98,9 @@ class Engine {
   }
   void save_writes(const std::string& checkpoint_id, std::vector<TaskWrite> writes) const {
     if (writes.empty()) return;
-    if (writer_) {
+    if (logged_) {
+      logged_->put_writes(config_.thread_id, checkpoint_id, writes);
+    } else if (writer_) {
       writer_->put_writes(config_.thread_id, checkpoint_id, std::move(writes));
     } else if (config_.checkpointer) {
       config_.checkpointer->put_writes(config_.thread_id, checkpoint_id, writes);
@@ -105,6 +108,10 @@ class Engine {
   }
 
  private:
+  void flush() const {
+    if (writer_) writer_->flush();
+    if (logged_) logged_->flush();
+  }
   RunOutcome run_steps(RunState run, std::map<std::string, std::vector<Json>> answers);
   TaskResult execute(const Task& task, const Json& input, int64_t step, std::vector<Json> answers,
                      EventSink& sink) const;
@@ -118,12 +125,8 @@ class Engine {
   const RunConfig& config_;
   NodeContext* outer_;
   std::vector<Json>* applied_;
-  static constexpr int kSyncStepsBeforeBatching = 16;
-  // Made by the constructor (CommitMode::batched) or by save() (automatic, after the first steps); used on
-  // the run's own thread only.
-  mutable std::unique_ptr<BatchWriter> writer_;
-  bool batch_later_ = false;  // automatic, and the checkpointer has a run log
-  mutable int sync_saves_ = 0;
+  std::unique_ptr<BatchWriter> writer_;    // CommitMode::batched
+  std::unique_ptr<LoggedCommits> logged_;  // CommitMode::automatic with a run log
 };
 
 }  // namespace alith::flow
