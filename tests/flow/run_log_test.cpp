@@ -205,7 +205,7 @@ TEST(RunLog, MalformedFilesAreParseErrors) {
   EXPECT_FALSE(parse_run_log(version));
   // Whole records (their CRC matches) that do not decode.
   for (const std::string& payload :
-       {std::string("\x07", 1), std::string("\x01\x05\x00\x00\x00ab", 7),
+       {std::string("\x07", 1), std::string("\x01\x05\x00\x00\x00" "ab", 7),
         std::string("\x02\x00\x00\x00\x00\x00\x00\x00\x00\xff\xff\xff\xff", 13),
         std::string(
             "\x02\x00\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x09\x00\x00\x00\x00", 22),
