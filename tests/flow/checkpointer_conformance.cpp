@@ -43,14 +43,6 @@ std::vector<std::string> ids_of(const std::vector<Checkpoint>& checkpoints) {
   return out;
 }
 
-TaskWrite write_of(std::string task, TaskWrite::Kind kind, Json value) {
-  TaskWrite w;
-  w.task_id = std::move(task);
-  w.kind = kind;
-  w.value = std::move(value);
-  return w;
-}
-
 void expect_same(const Checkpoint& got, const Checkpoint& want) {
   EXPECT_EQ(got.thread_id, want.thread_id);
   EXPECT_EQ(got.id, want.id);

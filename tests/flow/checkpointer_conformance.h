@@ -13,6 +13,7 @@
 #include <memory>
 #include <ostream>
 #include <string>
+#include <utility>
 
 #include "alith/flow/checkpointer.h"
 
@@ -32,6 +33,15 @@ struct CheckpointerFactory {
 // Lets gtest print the parameter by name.
 inline void PrintTo(const CheckpointerFactory& factory, std::ostream* os) {
   *os << factory.name;
+}
+
+// A task write for tests.
+inline TaskWrite write_of(std::string task, TaskWrite::Kind kind, Json value) {
+  TaskWrite w;
+  w.task_id = std::move(task);
+  w.kind = kind;
+  w.value = std::move(value);
+  return w;
 }
 
 // A checkpoint for tests: state {"step": step}, a fresh id (unique in the process) unless one is given.

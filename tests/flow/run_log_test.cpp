@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "alith/flow/graph.h"
+#include "checkpointer_conformance.h"
 #include "support/temp_dir.h"
 
 namespace alith::flow::testing {
@@ -39,14 +40,6 @@ Checkpoint checkpoint_of(const std::string& thread, const std::string& id, const
   c.source = "loop";
   c.created_ms = 1700000000000 + step;
   return c;
-}
-
-TaskWrite write_of(std::string task, TaskWrite::Kind kind, Json value) {
-  TaskWrite w;
-  w.task_id = std::move(task);
-  w.kind = kind;
-  w.value = std::move(value);
-  return w;
 }
 
 std::vector<std::byte> read_bytes(const fs::path& path) {
@@ -205,7 +198,10 @@ TEST(RunLog, MalformedFilesAreParseErrors) {
   EXPECT_FALSE(parse_run_log(version));
   // Whole records (their CRC matches) that do not decode.
   for (const std::string& payload :
-       {std::string("\x07", 1), std::string("\x01\x05\x00\x00\x00" "ab", 7),
+       {std::string("\x07", 1),
+        std::string("\x01\x05\x00\x00\x00"
+                    "ab",
+                    7),
         std::string("\x02\x00\x00\x00\x00\x00\x00\x00\x00\xff\xff\xff\xff", 13),
         std::string(
             "\x02\x00\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x09\x00\x00\x00\x00", 22),
@@ -252,6 +248,17 @@ TEST(RunLog, WhatADeadWriterLoggedIsStoredByTheNextReader) {
   auto later = open_checkpointer(ref);
   EXPECT_TRUE(files_in(dir / "flow.db-runlogs").empty());
   EXPECT_EQ(reader->get("u")->id, "c2");
+}
+
+TEST(RunLog, ACheckpointerThatKeepsNoLogStillReplaysOne) {
+  TempDir dir("alith-runlog-");
+  const std::string ref = "sqlite:" + dir.file("flow.db");
+  die_after_logging(ref, checkpoint_of("t", "c1", "", 0), {});
+  CheckpointerOptions options;
+  options.durability = Durability::power_loss;
+  auto reader = open_checkpointer(ref, options);
+  EXPECT_EQ(reader->get("t")->id, "c1");
+  EXPECT_TRUE(files_in(dir / "flow.db-runlogs").empty());
 }
 
 TEST(RunLog, ALiveWritersLogIsLeftAloneAndADroppedOneIsReplayed) {

@@ -3,9 +3,9 @@
 // rowid without AUTOINCREMENT (which costs a write to sqlite_sequence per insert): new rows still get a
 // rowid above every existing one, so it orders checkpoints by insertion.
 //
-// At Durability::process the checkpointer keeps a run log (run_log.h) in "<file>-runlogs/" for batched runs.
-// Every read first replays the segments of writers that died (so resume sees their last steps); so does
-// opening.
+// At Durability::process the checkpointer keeps a run log (run_log.h) in "<file>-runlogs/" for the engine's
+// batched and automatic commits. Every read first replays the segments of writers that died (so resume sees
+// their last steps); so does opening.
 
 #include <mutex>
 #include <set>
@@ -48,7 +48,12 @@ Checkpoint decode(const std::string& document) {
 class SqliteCheckpointer final : public Checkpointer {
  public:
   SqliteCheckpointer(const std::string& path, const CheckpointerOptions& options)
-      : db_(path), log_dir_(path + "-runlogs"), durability_(options.durability) {
+      : db_(path),
+        log_dir_(path + "-runlogs"),
+        // An in-memory database dies with the process: a log to survive it has nothing to offer. (A URI
+        // names its file in its own syntax: no log beside it either.)
+        file_backed_(path != ":memory:" && path.rfind("file:", 0) != 0),
+        keeps_log_(file_backed_ && options.durability == Durability::process) {
     sqlite3_busy_timeout(db_.handle(), 10000);
     // WAL: readers (alith history) run beside a writer. NORMAL syncs at WAL checkpoints only: a commit
     // survives the process being killed, not a power loss; FULL fsyncs every commit.
@@ -75,7 +80,8 @@ class SqliteCheckpointer final : public Checkpointer {
   }
 
   RunLog* run_log() override {
-    if (durability_ != Durability::process) return nullptr;  // a log in the page cache is not power-safe
+    if (!keeps_log_)
+      return nullptr;  // and at Durability::power_loss: a log in the page cache is not power-safe
     std::lock_guard lock(log_mu_);
     if (!log_ && !log_failed_) {
       try {
@@ -222,6 +228,7 @@ class SqliteCheckpointer final : public Checkpointer {
 
   // Stores what dead writers left in their run logs.
   void replay_orphans() {
+    if (!file_backed_) return;
     MappedRunLog* own = nullptr;
     {
       std::lock_guard lock(log_mu_);
@@ -268,7 +275,8 @@ class SqliteCheckpointer final : public Checkpointer {
   // Prepared once: preparing costs more than a small insert.
   std::unique_ptr<Statement> insert_, latest_, by_id_, put_write_, writes_;
   const std::string log_dir_;
-  const Durability durability_;
+  const bool file_backed_;
+  const bool keeps_log_;  // file-backed, at Durability::process
   std::mutex log_mu_;
   std::unique_ptr<MappedRunLog> log_;  // made by the first run_log()
   bool log_failed_ = false;
