@@ -32,6 +32,23 @@ std::string default_task_id(const std::string& checkpoint_id, size_t index, cons
   return checkpoint_id + "/" + std::to_string(index) + "/" + node;
 }
 
+namespace {
+
+// Whether id is default_task_id(checkpoint_id, index, node), without building it: every stored document asks
+// this once per task.
+bool is_default_task_id(std::string_view id, std::string_view checkpoint_id, size_t index,
+                        std::string_view node) {
+  char digits[24];
+  const int n = std::snprintf(digits, sizeof digits, "%zu", index);
+  const std::string_view number(digits, static_cast<size_t>(n));
+  return id.size() == checkpoint_id.size() + number.size() + node.size() + 2 &&
+         id.starts_with(checkpoint_id) && id[checkpoint_id.size()] == '/' &&
+         id.substr(checkpoint_id.size() + 1, number.size()) == number &&
+         id[checkpoint_id.size() + 1 + number.size()] == '/' && id.ends_with(node);
+}
+
+}  // namespace
+
 Json to_json(const Checkpoint& c) {
   Json tasks = Json::array();
   for (size_t i = 0; i < c.next.size(); ++i) {
@@ -39,7 +56,7 @@ Json to_json(const Checkpoint& c) {
     Json task = {{"node", t.node}};
     // The engine's task ids follow from the checkpoint: stored only when they do not (a wide step's document
     // would otherwise repeat the checkpoint id once per task).
-    if (t.id != default_task_id(c.id, i, t.node)) task["id"] = t.id;
+    if (!is_default_task_id(t.id, c.id, i, t.node)) task["id"] = t.id;
     if (t.input) task["input"] = *t.input;
     tasks.push_back(std::move(task));
   }
@@ -87,7 +104,7 @@ std::string checkpoint_document(const Checkpoint& c) {
     const Task& t = c.next[i];
     if (i > 0) out += ',';
     out += '{';
-    if (t.id != default_task_id(c.id, i, t.node)) {
+    if (!is_default_task_id(t.id, c.id, i, t.node)) {
       out += "\"id\":";
       append_string(out, t.id);
       out += ',';
