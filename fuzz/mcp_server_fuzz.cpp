@@ -33,9 +33,12 @@ alith::mcp::Server& server() {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto session = server().open_session();
-  alith::mcp::Sink sink = [](const alith::Json& reply) {
-    if (!reply.is_object() || reply.value("jsonrpc", "") != "2.0") std::abort();
-    (void)alith::dump_json(reply);
+  // Every emitted message is one valid JSON-RPC object, and a reply names the request it answers.
+  alith::mcp::Sink sink = [](const alith::mcp::Outgoing& out) {
+    auto reply = alith::parse_json(out.json);
+    if (!reply || !reply->is_object() || reply->value("jsonrpc", "") != "2.0") std::abort();
+    if (out.answers && (!reply->contains("id") || (*reply)["id"] != alith::mcp::to_json(*out.answers)))
+      std::abort();
   };
   std::string_view text(reinterpret_cast<const char*>(data), size);
   while (!text.empty()) {

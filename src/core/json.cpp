@@ -129,4 +129,62 @@ std::string dump_json(const Json& value, int indent) {
   return value.dump(indent, ' ', false, Json::error_handler_t::replace);
 }
 
+void append_json(std::string& out, const Json& value) {
+  // What Json::dump does, with the caller's string as the output (nlohmann offers no public append).
+  nlohmann::detail::serializer<Json> writer(nlohmann::detail::output_adapter<char, std::string>(out), ' ',
+                                            Json::error_handler_t::replace);
+  writer.dump(value, false, false, 0);
+}
+
+void append_json_string(std::string& out, std::string_view text) {
+  // Printable ASCII and the escapes nlohmann writes are done here; any byte >= 0x80 needs UTF-8 validation
+  // and U+FFFD replacement, which is left to nlohmann (one copy of text, off the hot path of ASCII replies).
+  static constexpr char kHex[] = "0123456789abcdef";
+  const size_t start = out.size();
+  out.reserve(start + text.size() + 2);
+  out.push_back('"');
+  size_t run = 0;  // start of the bytes not yet copied
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x80) {
+      out.resize(start);
+      append_json(out, Json(std::string(text)));
+      return;
+    }
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(text.data() + run, i - run);
+    run = i + 1;
+    out.push_back('\\');
+    switch (c) {
+      case '"':
+        out.push_back('"');
+        break;
+      case '\\':
+        out.push_back('\\');
+        break;
+      case '\b':
+        out.push_back('b');
+        break;
+      case '\f':
+        out.push_back('f');
+        break;
+      case '\n':
+        out.push_back('n');
+        break;
+      case '\r':
+        out.push_back('r');
+        break;
+      case '\t':
+        out.push_back('t');
+        break;
+      default:
+        out += "u00";
+        out.push_back(kHex[c >> 4]);
+        out.push_back(kHex[c & 0xf]);
+    }
+  }
+  out.append(text.data() + run, text.size() - run);
+  out.push_back('"');
+}
+
 }  // namespace alith

@@ -1,6 +1,7 @@
 // JSON-RPC 2.0 messages of MCP: parsing (never throws), serialization, versions, McpError.
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 
 #include "alith/mcp/protocol.h"
@@ -26,7 +27,19 @@ Json to_json(const RequestId& id) {
 }
 
 std::string to_string(const RequestId& id) {
-  return dump_json(to_json(id));
+  std::string out;
+  append_json(out, id);
+  return out;
+}
+
+void append_json(std::string& out, const RequestId& id) {
+  if (const auto* n = std::get_if<int64_t>(&id)) {
+    char digits[24];
+    auto end = std::to_chars(digits, digits + sizeof digits, *n).ptr;
+    out.append(digits, end);
+  } else {
+    append_json_string(out, std::get<std::string>(id));
+  }
 }
 
 namespace {

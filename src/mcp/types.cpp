@@ -435,6 +435,28 @@ Json to_json(const CallToolResult& value) {
   return out;
 }
 
+void append_json(std::string& out, const CallToolResult& value) {
+  out += R"({"content":[)";
+  for (size_t i = 0; i < value.content.size(); ++i) {
+    const ContentBlock& block = value.content[i];
+    if (i > 0) out += ',';
+    if (block.type == ContentBlock::Type::text && block.annotations.is_null()) {
+      out += R"({"type":"text","text":)";
+      append_json_string(out, block.text);
+      out += '}';
+    } else {
+      append_json(out, to_json(block));  // rarer kinds keep one writer: their document
+    }
+  }
+  out += ']';
+  if (value.structured_content) {
+    out += R"(,"structuredContent":)";
+    append_json(out, *value.structured_content);
+  }
+  if (value.is_error) out += R"(,"isError":true)";
+  out += '}';
+}
+
 template <>
 Result<CallToolResult> parse<CallToolResult>(const Json& json) {
   Reader r(json, "tools/call result");

@@ -82,5 +82,27 @@ TEST(Json, DumpReplacesInvalidUtf8) {
   EXPECT_EQ(dump_json(Json{{"k", 1}}, 2), "{\n  \"k\": 1\n}");
 }
 
+// The writers used on hot paths write exactly what dump_json does: escapes, control bytes, DEL, non-ASCII
+// (valid and not), and after text already in the buffer.
+TEST(Json, AppendWritesWhatDumpWrites) {
+  std::vector<std::string> texts = {"",
+                                    "plain",
+                                    "quote \" backslash \\ slash /",
+                                    "\b\f\n\r\t",
+                                    std::string("nul \0 and \x01\x1f\x7f", 12),
+                                    "caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80",
+                                    "bad \xFF byte",
+                                    "cut \xE2\x82"};
+  for (const auto& text : texts) {
+    std::string out = "prefix";
+    append_json_string(out, text);
+    EXPECT_EQ(out, "prefix" + dump_json(Json(text))) << text;
+  }
+  const Json doc = Json::parse(R"({"a":[1,2.5,"x\n",null,true],"b":{"c":-3}})");
+  std::string out = "[";
+  append_json(out, doc);
+  EXPECT_EQ(out, "[" + dump_json(doc));
+}
+
 }  // namespace
 }  // namespace alith

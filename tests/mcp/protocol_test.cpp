@@ -235,6 +235,39 @@ TEST(McpTypes, ToolsAndCallResults) {
   EXPECT_FALSE(parse<CallToolResult>(Json::parse(R"({"content":[],"isError":"yes"})")).ok());
 }
 
+// Tool results are written without building their document; what is written parses to that document
+// (as dump_json writes it).
+TEST(McpTypes, CallResultWriterMatchesTheDocument) {
+  CallToolResult text;
+  text.content.push_back(ContentBlock::make_text("line one\n\"two\" caf\xC3\xA9 \xFF"));
+  text.content.push_back(ContentBlock::make_text(""));
+  CallToolResult mixed;
+  mixed.content.push_back(ContentBlock::make_image("QQ==", "image/png"));
+  ContentBlock annotated = ContentBlock::make_text("note");
+  annotated.annotations = Json{{"priority", 0.5}};
+  mixed.content.push_back(annotated);
+  mixed.structured_content = Json{{"n", 3}, {"s", "x"}};
+  mixed.is_error = true;
+  CallToolResult empty;
+  for (const CallToolResult* result : {&text, &mixed, &empty}) {
+    std::string out;
+    append_json(out, *result);
+    auto parsed = parse_json(out);
+    ASSERT_TRUE(parsed.ok()) << out;
+    // Through dump_json: both replace invalid UTF-8 the same way.
+    EXPECT_EQ(*parsed, parse_json(dump_json(to_json(*result))).value()) << out;
+  }
+}
+
+TEST(McpMessage, RequestIdsAsText) {
+  EXPECT_EQ(to_string(RequestId(int64_t{-42})), "-42");
+  EXPECT_EQ(to_string(RequestId(INT64_MAX)), "9223372036854775807");
+  EXPECT_EQ(to_string(RequestId(std::string("a\"b"))), R"("a\"b")");
+  std::string out = "id:";
+  append_json(out, RequestId(std::string("x")));
+  EXPECT_EQ(out, R"(id:"x")");
+}
+
 TEST(McpTypes, InitializeAndCapabilities) {
   Json result = Json::parse(R"({"protocolVersion":"2025-06-18",
     "capabilities":{"tools":{"listChanged":true},"resources":{"subscribe":true},"prompts":{},"logging":{}},

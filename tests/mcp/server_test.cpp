@@ -10,6 +10,7 @@
 
 #include <condition_variable>
 #include <future>
+#include <map>
 #include <mutex>
 #include <sstream>
 #include <thread>
@@ -26,9 +27,15 @@ using namespace std::chrono_literals;
 class Collector {
  public:
   Sink sink() {
-    return [this](const Json& m) {
+    return [this](const Outgoing& out) {
+      auto m = parse_json(out.json);
+      ASSERT_TRUE(m.ok()) << out.json;
+      // A reply names the request it answers, in its text and beside it.
+      if (out.answers) {
+        EXPECT_EQ(m->at("id"), to_json(*out.answers)) << out.json;
+      }
       std::lock_guard lock(mu_);
-      messages_.push_back(m);
+      messages_.push_back(std::move(*m));
       cv_.notify_all();
     };
   }
@@ -401,6 +408,43 @@ TEST(McpServer, StdioServesLinesAndRefusesOversizedOnes) {
   }
   EXPECT_EQ(too_large, 1);
   EXPECT_EQ(ids, (std::set<int>{1, 2, 3, 4}));
+}
+
+// Input that arrives a few bytes at a time (lines cut across reads) and a line longer than one read.
+TEST(McpServer, StdioCutsLinesAcrossReads) {
+  Server server({echo()}, {.max_message_bytes = 1 << 20});
+  const std::string long_text(100 * 1024, 'z');
+  std::string input =
+      initialize() + "\n" + request(2, "tools/call", {{"name", "echo"}, {"arguments", {{"text", "short"}}}}) +
+      "\n" + request(3, "tools/call", {{"name", "echo"}, {"arguments", {{"text", long_text}}}}) + "\n" +
+      request(4, "ping") + "\n";
+  // Hands out at most 7 bytes per refill, like a pipe that a slow writer feeds.
+  struct Trickle : std::streambuf {
+    explicit Trickle(std::string text) : text_(std::move(text)) {}
+    int_type underflow() override {
+      if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
+      if (next_ == text_.size()) return traits_type::eof();
+      const size_t n = std::min<size_t>(7, text_.size() - next_);
+      char* start = text_.data() + next_;
+      setg(start, start, start + n);
+      next_ += n;
+      return traits_type::to_int_type(*start);
+    }
+    std::string text_;
+    size_t next_ = 0;
+  } trickle(input);
+  std::istream in(&trickle);
+  std::stringstream out;
+  serve_stdio(server, in, out);
+  std::map<int, Json> replies;
+  for (std::string line; std::getline(out, line);) {
+    Json reply = parse_json(line).value();
+    replies[reply["id"].get<int>()] = reply;
+  }
+  ASSERT_EQ(replies.size(), 4u);
+  EXPECT_EQ(replies[2]["result"]["content"][0]["text"], "short");
+  EXPECT_EQ(replies[3]["result"]["content"][0]["text"], long_text);
+  EXPECT_TRUE(replies[4].contains("result"));
 }
 
 // Over stdio a slow call does not stop the next messages from being read and answered (the idle thread

@@ -18,4 +18,10 @@ Result<Json> parse_json(std::string_view text, size_t max_depth = 256);
 // Serializes with invalid UTF-8 replaced (U+FFFD), so dumping model output never throws.
 std::string dump_json(const Json& value, int indent = -1);
 
+// Appends what dump_json(value) returns to out (no temporary string): for writers of messages on a hot path.
+void append_json(std::string& out, const Json& value);
+// Appends text as a JSON string literal, byte for byte what dump_json(Json(text)) writes, without copying
+// text into a Json first.
+void append_json_string(std::string& out, std::string_view text);
+
 }  // namespace alith

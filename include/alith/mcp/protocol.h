@@ -87,7 +87,9 @@ class McpError : public Error {
 // A request id: a JSON number (integral) or a string. null ids are only valid in error responses.
 using RequestId = std::variant<int64_t, std::string>;
 Json to_json(const RequestId& id);
-std::string to_string(const RequestId& id);  // for logs: 7 or "abc"
+std::string to_string(const RequestId& id);               // its JSON: 7 or "abc"
+using alith::append_json;                                 // the Json overload, beside the ones below
+void append_json(std::string& out, const RequestId& id);  // appends to_string(id)
 
 struct Request {
   RequestId id;
@@ -311,6 +313,9 @@ Json to_json(const Tool& value);
 Json to_json(const ResourceContents& value);
 Json to_json(const ContentBlock& value);
 Json to_json(const CallToolResult& value);
+// Appends the JSON of a tools/call result, equal in value to to_json(value), without building the document
+// (every tools/call reply goes through here).
+void append_json(std::string& out, const CallToolResult& value);
 Json to_json(const ListToolsResult& value);
 Json to_json(const Resource& value);
 Json to_json(const ResourceTemplate& value);

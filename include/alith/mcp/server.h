@@ -112,9 +112,16 @@ enum class Handled {
   pending,   // the reply (and maybe progress notifications before it) will be emitted from a pool thread
 };
 
+// One message a session emits, already serialized: a transport writes it as it is, and the hot path (a
+// tools/call result) is written as text without building a document first.
+struct Outgoing {
+  std::string_view json;               // one JSON-RPC message, compact (no newline); valid during the call
+  const RequestId* answers = nullptr;  // the request it is the result or error of; null for a notification
+};
+
 // Receives every message a session emits (replies, notifications). Called from the thread that called
 // handle() or from pool threads, possibly concurrently: it must be thread-safe.
-using Sink = std::function<void(const Json& message)>;
+using Sink = std::function<void(const Outgoing& message)>;
 
 class Session {
  public:

@@ -17,23 +17,32 @@ namespace {
 using detail::HttpRequest;
 using detail::HttpResponder;
 
+// A message a session emitted, kept past the sink call.
+struct Emitted {
+  std::string json;
+  std::optional<RequestId> answers;
+  bool answers_request(const RequestId& id) const { return answers && *answers == id; }
+};
+
 // Messages a session emits for one POST, handed from pool threads to the connection's thread.
 struct Outbox {
   std::mutex mu;
   std::condition_variable cv;
-  std::deque<Json> messages;
-  void push(const Json& message) {
+  std::deque<Emitted> messages;
+  void push(const Outgoing& message) {
+    Emitted kept{std::string(message.json),
+                 message.answers ? std::optional<RequestId>(*message.answers) : std::nullopt};
     {
       std::lock_guard lock(mu);
-      messages.push_back(message);
+      messages.push_back(std::move(kept));
     }
     cv.notify_one();
   }
   // The next message, or nullopt when none came within wait.
-  std::optional<Json> pop(std::chrono::milliseconds wait) {
+  std::optional<Emitted> pop(std::chrono::milliseconds wait) {
     std::unique_lock lock(mu);
     if (!cv.wait_for(lock, wait, [&] { return !messages.empty(); })) return std::nullopt;
-    Json out = std::move(messages.front());
+    Emitted out = std::move(messages.front());
     messages.pop_front();
     return out;
   }
@@ -65,11 +74,7 @@ const HttpResponder::Headers kJson = {{"Content-Type", "application/json"}};
 
 void respond_rpc_error(HttpResponder& out, int status, int code, const std::string& message,
                        const std::optional<RequestId>& id = std::nullopt) {
-  out.respond(status, kJson, dump_json(detail::error_message(id, code, message)));
-}
-
-bool is_response_to(const Json& message, const RequestId& id) {
-  return message.contains("id") && !message.contains("method") && message["id"] == to_json(id);
+  out.respond(status, kJson, detail::error_text(id, code, message));
 }
 
 }  // namespace
@@ -142,11 +147,12 @@ void HttpTransport::Impl::post(const HttpRequest& request, HttpResponder& out) {
   auto parsed = parse_message(request.body, server.options().max_message_bytes);
   if (!parsed) {
     auto error = error_response_for(request.body, parsed.error());
-    return out.respond(400, kJson, dump_json(to_json(Message(error))));
+    return out.respond(400, kJson,
+                       detail::error_text(error.id, error.error.code, error.error.message, error.error.data));
   }
   const Request* rpc_request = std::get_if<Request>(&*parsed);
   auto outbox = std::make_shared<Outbox>();
-  Sink sink = [outbox](const Json& message) { outbox->push(message); };
+  Sink sink = [outbox](const Outgoing& message) { outbox->push(message); };
 
   if (rpc_request && rpc_request->method == "initialize") {
     std::shared_ptr<Session> session = server.open_session();
@@ -161,7 +167,7 @@ void HttpTransport::Impl::post(const HttpRequest& request, HttpResponder& out) {
     auto reply = outbox->pop(std::chrono::milliseconds(0));
     HttpResponder::Headers headers = kJson;
     headers.emplace_back("Mcp-Session-Id", id);
-    return out.respond(200, headers, reply ? dump_json(*reply) : "{}");
+    return out.respond(200, headers, reply ? std::move(reply->json) : "{}");
   }
 
   bool sent = false;
@@ -183,7 +189,7 @@ void HttpTransport::Impl::post(const HttpRequest& request, HttpResponder& out) {
   if (handled == Handled::no_reply) return out.respond(202, {}, "");
   if (handled == Handled::replied || !call_id) {
     auto reply = outbox->pop(std::chrono::milliseconds(0));
-    return out.respond(200, kJson, reply ? dump_json(*reply) : "{}");
+    return out.respond(200, kJson, reply ? std::move(reply->json) : "{}");
   }
   // A tool call on the pool. With a progress token its notifications stream as SSE before the reply.
   const RequestId& id = *call_id;
@@ -202,10 +208,10 @@ void HttpTransport::Impl::post(const HttpRequest& request, HttpResponder& out) {
       }
     }
     if (stream) {
-      if (!out.write("event: message\ndata: " + dump_json(*message) + "\n\n")) return;
-      if (is_response_to(*message, id)) return;
-    } else if (is_response_to(*message, id)) {
-      return out.respond(200, kJson, dump_json(*message));
+      if (!out.write("event: message\ndata: " + message->json + "\n\n")) return;
+      if (message->answers_request(id)) return;
+    } else if (message->answers_request(id)) {
+      return out.respond(200, kJson, std::move(message->json));
     }
   }
 }

@@ -70,7 +70,7 @@ void Session::drain() {
 Handled Session::handle(std::string_view text, const Sink& sink) {
   auto message = parse_message(text, server_.options_.max_message_bytes);
   if (!message) {
-    sink(to_json(Message(error_response_for(text, message.error()))));
+    detail::reply_error(sink, error_response_for(text, message.error()));
     return Handled::replied;
   }
   return handle(std::move(*message), sink);
@@ -102,12 +102,12 @@ Handled Session::handle(Message&& message, const Sink& sink, bool run_call_here)
 Handled Session::dispatch(Request& request, const Sink& sink, bool run_call_here) {
   const std::string& method = request.method;
   const Json& params = request.params;
-  auto reply = [&](Json result) {
-    sink(detail::result_message(request.id, std::move(result)));
+  auto reply = [&](const Json& result) {
+    detail::reply(sink, request.id, detail::result_text(request.id, result));
     return Handled::replied;
   };
-  auto fail = [&](int code, std::string message) {
-    sink(detail::error_message(request.id, code, std::move(message)));
+  auto fail = [&](int code, std::string_view message) {
+    detail::reply_error(sink, request.id, code, message);
     return Handled::replied;
   };
   try {
@@ -133,7 +133,7 @@ Handled Session::dispatch(Request& request, const Sink& sink, bool run_call_here
       if (server_.resources_)
         out["capabilities"]["resources"] = Json{{"subscribe", false}, {"listChanged", false}};
       if (server_.prompts_) out["capabilities"]["prompts"] = Json{{"listChanged", false}};
-      return reply(std::move(out));
+      return reply(out);
     }
     bool bad_cursor = false;
     if (method == "tools/list") {
@@ -152,7 +152,7 @@ Handled Session::dispatch(Request& request, const Sink& sink, bool run_call_here
       }
       Json out{{"tools", std::move(tools)}};
       if (end < all.size()) out["nextCursor"] = std::to_string(end);
-      return reply(std::move(out));
+      return reply(out);
     }
     if (method.starts_with("resources/")) {
       if (!server_.resources_) return fail(rpc_error::method_not_found, "Method not found: " + method);
@@ -174,11 +174,8 @@ Handled Session::dispatch(Request& request, const Sink& sink, bool run_call_here
         try {
           return reply(Json{{"contents", provider.read(uri)}});
         } catch (const InvalidArgumentError& e) {
-          sink(Json{{"jsonrpc", "2.0"},
-                    {"id", to_json(request.id)},
-                    {"error", Json{{"code", rpc_error::resource_not_found},
-                                   {"message", std::string("Resource not found: ") + e.what()},
-                                   {"data", Json{{"uri", uri}}}}}});
+          detail::reply_error(sink, request.id, rpc_error::resource_not_found,
+                              std::string("Resource not found: ") + e.what(), Json{{"uri", uri}});
           return Handled::replied;
         }
       }

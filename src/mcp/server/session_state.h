@@ -26,29 +26,53 @@ struct Session::State {
 
 namespace detail {
 
-// Built key by key rather than from initializer lists, which allocate a temporary array per member (these
-// run for every reply).
-inline Json result_message(const RequestId& id, Json result) {
-  Json out = Json::object();
-  out["jsonrpc"] = "2.0";
-  out["id"] = to_json(id);
-  out["result"] = std::move(result);
+// Messages are written as text, never built as documents first (these run for every reply).
+
+// {"jsonrpc":"2.0","id":<id>,"result":<result>}; result is a Json or a CallToolResult.
+template <class Result>
+std::string result_text(const RequestId& id, const Result& result) {
+  std::string out = R"({"jsonrpc":"2.0","id":)";
+  append_json(out, id);
+  out += R"(,"result":)";
+  append_json(out, result);
+  out += '}';
   return out;
 }
 
-inline Json error_message(const std::optional<RequestId>& id, int code, std::string message) {
-  Json error = Json::object();
-  error["code"] = code;
-  error["message"] = std::move(message);
-  Json out = Json::object();
-  out["jsonrpc"] = "2.0";
-  out["id"] = id ? to_json(*id) : Json(nullptr);
-  out["error"] = std::move(error);
+inline std::string error_text(const std::optional<RequestId>& id, int code, std::string_view message,
+                              const Json& data = nullptr) {
+  std::string out = R"({"jsonrpc":"2.0","id":)";
+  if (id)
+    append_json(out, *id);
+  else
+    out += "null";
+  out += R"(,"error":{"code":)";
+  out += std::to_string(code);
+  out += R"(,"message":)";
+  append_json_string(out, message);
+  if (!data.is_null()) {
+    out += R"(,"data":)";
+    append_json(out, data);
+  }
+  out += "}}";
   return out;
+}
+
+inline void reply(const Sink& sink, const RequestId& id, const std::string& text) {
+  sink(Outgoing{text, &id});
+}
+
+inline void reply_error(const Sink& sink, const std::optional<RequestId>& id, int code,
+                        std::string_view message, const Json& data = nullptr) {
+  sink(Outgoing{error_text(id, code, message, data), id ? &*id : nullptr});
+}
+
+inline void reply_error(const Sink& sink, const ErrorResponse& e) {
+  reply_error(sink, e.id, e.error.code, e.error.message, e.error.data);
 }
 
 // What a tool's JSON result looks like to an MCP client.
-CallToolResult tool_result(const Json& value, bool structured);
+CallToolResult tool_result(Json&& value, bool structured);
 
 }  // namespace detail
 }  // namespace alith::mcp

@@ -8,14 +8,17 @@
 // server's pool. The watcher polls only while calls come in (for a second after the last one); an idle
 // server has no periodic wake-ups.
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <cstring>
 #include <istream>
 #include <mutex>
 #include <ostream>
 #include <streambuf>
 #include <thread>
+#include <vector>
 
 #include "mcp/server/session_state.h"
 
@@ -29,10 +32,9 @@ class Relay {
         buffer_(in.rdbuf()),
         out_(out),
         max_(server.options().max_message_bytes) {
-    sink_ = [this](const Json& message) {
-      const std::string line = dump_json(message);
+    sink_ = [this](const Outgoing& message) {
       std::lock_guard lock(out_mu_);
-      out_.write(line.data(), static_cast<std::streamsize>(line.size()));
+      out_.write(message.json.data(), static_cast<std::streamsize>(message.json.size()));
       out_.put('\n');  // into the stream's buffer: one write(2) at the flush, and no copy of the line
       out_.flush();
     };
@@ -94,15 +96,15 @@ class Relay {
         return;
       }
       if (too_long) {
-        sink_(detail::error_message(std::nullopt, rpc_error::invalid_request,
-                                    "message larger than " + std::to_string(max_) + " bytes"));
+        detail::reply_error(sink_, std::nullopt, rpc_error::invalid_request,
+                            "message larger than " + std::to_string(max_) + " bytes");
         continue;
       }
       if (!line.empty() && line.back() == '\r') line.pop_back();
       if (line.find_first_not_of(" \t") == std::string::npos) continue;
       auto message = parse_message(line, max_);
       if (!message) {
-        sink_(to_json(Message(error_response_for(line, message.error()))));
+        detail::reply_error(sink_, error_response_for(line, message.error()));
         continue;
       }
       const auto* request = std::get_if<Request>(&*message);
@@ -139,25 +141,40 @@ class Relay {
   }
 
   // One line, of which at most max_ bytes are kept (an endless line costs no memory beyond the cap). False
-  // at end of input with nothing read.
+  // at end of input with nothing read. Lines are cut from chunks with memchr, not read a byte at a time.
   bool read_line(std::string& line, bool& too_long) {
     line.clear();
-    if (!buffer_) return false;
-    int c;
     bool any = false;
-    while ((c = buffer_->sbumpc()) != std::char_traits<char>::eof()) {
+    for (;;) {
+      if (next_ == end_ && !fill()) return any;
       any = true;
-      if (c == '\n') return true;
-      if (line.size() < max_)
-        line.push_back(static_cast<char>(c));
-      else
-        too_long = true;
+      const char* start = chunk_.data() + next_;
+      const size_t left = end_ - next_;
+      const auto* newline = static_cast<const char*>(std::memchr(start, '\n', left));
+      const size_t length = newline ? static_cast<size_t>(newline - start) : left;
+      const size_t keep = std::min(length, max_ - line.size());
+      if (keep < length) too_long = true;
+      line.append(start, keep);
+      next_ += newline ? length + 1 : length;
+      if (newline) return true;
     }
-    return any;
   }
 
+  // Takes what the stream holds (blocking only when it holds nothing): false at end of input.
+  bool fill() {
+    next_ = end_ = 0;
+    // sgetc() fills an empty get area; in_avail() then counts what is in it without asking the file.
+    if (!buffer_ || buffer_->sgetc() == std::char_traits<char>::eof()) return false;
+    const auto want = std::clamp<std::streamsize>(buffer_->in_avail(), 1, kChunk);
+    end_ = static_cast<size_t>(std::max<std::streamsize>(buffer_->sgetn(chunk_.data(), want), 0));
+    return end_ > 0;
+  }
+
+  static constexpr std::streamsize kChunk = 64 * 1024;
   std::unique_ptr<Session> session_;
   std::streambuf* buffer_;
+  std::vector<char> chunk_ = std::vector<char>(kChunk);  // read from buffer_; [next_, end_) not yet cut
+  size_t next_ = 0, end_ = 0;
   std::ostream& out_;
   size_t max_;
   Sink sink_;

@@ -10,15 +10,15 @@ namespace alith::mcp {
 
 namespace detail {
 
-CallToolResult tool_result(const Json& value, bool structured) {
+CallToolResult tool_result(Json&& value, bool structured) {
   CallToolResult result;
   if (value.is_string()) {
-    result.content.push_back(ContentBlock::make_text(value.get<std::string>()));
+    result.content.push_back(ContentBlock::make_text(std::move(value.get_ref<std::string&>())));
   } else {
     result.content.push_back(ContentBlock::make_text(dump_json(value)));
     // An object is also structured content (2025-06-18); the text block keeps older clients working, as the
     // specification recommends.
-    if (structured && value.is_object()) result.structured_content = value;
+    if (structured && value.is_object()) result.structured_content = std::move(value);
   }
   return result;
 }
@@ -38,8 +38,8 @@ CallToolResult error_result(std::string text) {
 
 Handled Session::call_tool(Request& request, const Sink& sink, bool run_call_here) {
   Json& params = request.params;
-  auto fail = [&](int code, std::string message) {
-    sink(detail::error_message(request.id, code, std::move(message)));
+  auto fail = [&](int code, std::string_view message) {
+    detail::reply_error(sink, request.id, code, message);
     return Handled::replied;
   };
   if (!params.is_object() || !params.contains("name") || !params["name"].is_string())
@@ -51,7 +51,7 @@ Handled Session::call_tool(Request& request, const Sink& sink, bool run_call_her
   Json args = Json::object();
   if (auto it = params.find("arguments"); it != params.end() && !it->is_null()) args = std::move(*it);
   auto reply_error = [&](std::string text) {
-    sink(detail::result_message(request.id, to_json(error_result(std::move(text)))));
+    detail::reply(sink, request.id, detail::result_text(request.id, error_result(std::move(text))));
     return Handled::replied;
   };
   if (!args.is_object())
@@ -76,7 +76,7 @@ Handled Session::call_tool(Request& request, const Sink& sink, bool run_call_her
 
   auto task = [state = state_, tool, args = std::move(args), token, sink, id = request.id, key,
                progress_token, structured] {
-    std::optional<Json> reply;
+    std::optional<std::string> reply;
     std::shared_ptr<std::atomic<bool>> finished;  // only a progress reporter outlives the call
     try {
       agent::ToolContext context{token, key};
@@ -89,19 +89,22 @@ Handled Session::call_tool(Request& request, const Sink& sink, bool run_call_her
           // Never after the reply (the spec forbids it) nor for a cancelled call.
           if (finished->load() || token.cancelled()) return;
           ProgressParams p{*progress_token, progress, total, message};
-          sink(Json{{"jsonrpc", "2.0"}, {"method", "notifications/progress"}, {"params", to_json(p)}});
+          sink(
+              Outgoing{dump_json(Json{
+                           {"jsonrpc", "2.0"}, {"method", "notifications/progress"}, {"params", to_json(p)}}),
+                       nullptr});
         };
         value = progress_tool->invoke_with_progress(args, context, report);
       } else {
         value = tool->invoke(args, context);
       }
       if (!token.cancelled())
-        reply = detail::result_message(id, to_json(detail::tool_result(value, structured)));
+        reply = detail::result_text(id, detail::tool_result(std::move(value), structured));
     } catch (const CancelledError&) {
     } catch (const std::exception& e) {
-      if (!token.cancelled()) reply = detail::result_message(id, to_json(error_result(e.what())));
+      if (!token.cancelled()) reply = detail::result_text(id, error_result(e.what()));
     } catch (...) {
-      if (!token.cancelled()) reply = detail::result_message(id, to_json(error_result("the tool failed")));
+      if (!token.cancelled()) reply = detail::result_text(id, error_result("the tool failed"));
     }
     if (finished) finished->store(true);
     // A cancelled call gets no reply (the receiver of notifications/cancelled should not answer). The reply
@@ -109,7 +112,7 @@ Handled Session::call_tool(Request& request, const Sink& sink, bool run_call_her
     // whatever reply there is has reached its sink.
     if (reply) {
       try {
-        sink(*reply);
+        detail::reply(sink, id, *reply);
       } catch (...) {
       }
     }
