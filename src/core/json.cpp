@@ -1,5 +1,8 @@
 #include "alith/core/json.h"
 
+#include <simdjson.h>
+
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -112,9 +115,92 @@ size_t depth_offset(std::string_view text, size_t max_depth) {
   return text.size();
 }
 
+// The fast path: simdjson validates the text (syntax, UTF-8, escapes) and builds its own tape, which is then
+// copied into nlohmann's DOM. Numbers take nlohmann's kinds: non-negative integers are unsigned.
+bool convert(simdjson::dom::element element, Json& out, size_t depth, size_t max_depth) {
+  using Type = simdjson::dom::element_type;
+  switch (element.type()) {
+    case Type::ARRAY: {
+      if (depth >= max_depth) return false;
+      const simdjson::dom::array array = element.get_array().value_unsafe();
+      out = Json::array();
+      auto& items = out.get_ref<Json::array_t&>();
+      items.reserve(array.size());
+      for (simdjson::dom::element item : array) {
+        if (!convert(item, items.emplace_back(), depth + 1, max_depth)) return false;
+      }
+      return true;
+    }
+    case Type::OBJECT: {
+      if (depth >= max_depth) return false;
+      const simdjson::dom::object object = element.get_object().value_unsafe();
+      out = Json::object();
+      auto& members = out.get_ref<Json::object_t&>();
+      for (simdjson::dom::key_value_pair member : object) {
+        // operator[]: a repeated key keeps its last value, as nlohmann's parser does.
+        if (!convert(member.value, members[std::string(member.key)], depth + 1, max_depth)) return false;
+      }
+      return true;
+    }
+    case Type::INT64: {
+      const int64_t n = element.get_int64().value_unsafe();
+      out = n >= 0 ? Json(static_cast<uint64_t>(n)) : Json(n);
+      return true;
+    }
+    case Type::UINT64:
+      out = element.get_uint64().value_unsafe();
+      return true;
+    case Type::DOUBLE:
+      out = element.get_double().value_unsafe();
+      return true;
+    case Type::STRING:
+      out = std::string(element.get_string().value_unsafe());
+      return true;
+    case Type::BOOL:
+      out = element.get_bool().value_unsafe();
+      return true;
+    case Type::NULL_VALUE:
+      out = nullptr;
+      return true;
+  }
+  return false;
+}
+
+// Documents up to this size are parsed by a parser kept per thread, whose buffers are reused (simdjson's
+// intended use); a larger one gets its own parser, so no thread keeps a large document's buffers alive.
+constexpr size_t kReusedParserBytes = 64 * 1024;
+
+struct ReusedParser {
+  simdjson::dom::parser parser;
+  std::vector<char> padded;  // the text, followed by the zero padding simdjson reads past the end
+};
+
+std::optional<Json> parse_fast(std::string_view text, size_t max_depth) {
+  auto convert_root = [&](simdjson::dom::parser& parser, const char* data) -> std::optional<Json> {
+    simdjson::dom::element root;
+    if (parser.parse(data, text.size(), false).get(root) != simdjson::SUCCESS) return std::nullopt;
+    Json out;
+    if (!convert(root, out, 0, max_depth)) return std::nullopt;
+    return out;
+  };
+  if (text.size() > kReusedParserBytes) {
+    simdjson::dom::parser parser;
+    const simdjson::padded_string padded(text);
+    return convert_root(parser, padded.data());
+  }
+  thread_local ReusedParser reused;
+  reused.padded.resize(text.size() + simdjson::SIMDJSON_PADDING);
+  std::memcpy(reused.padded.data(), text.data(), text.size());
+  std::memset(reused.padded.data() + text.size(), 0, simdjson::SIMDJSON_PADDING);
+  return convert_root(reused.parser, reused.padded.data());
+}
+
 }  // namespace
 
 Result<Json> parse_json(std::string_view text, size_t max_depth) {
+  if (auto json = parse_fast(text, max_depth)) return std::move(*json);
+  // Whatever simdjson refuses (bad text, a byte-order mark, integers past 64 bits, nesting past max_depth) is
+  // parsed again by nlohmann, whose verdict and error offset are the ones returned.
   DomBuilder builder(max_depth);
   const bool ok = Json::sax_parse(text.data(), text.data() + text.size(), &builder);
   if (ok) return std::move(builder.root());
