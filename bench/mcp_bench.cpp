@@ -1,13 +1,15 @@
 // tools/call round trip over stdio with an echo tool: `alith mcp serve` against the TypeScript SDK's
 // McpServer (bench/mcp_sdk_server.mjs), both spawned and driven by the same C++ client in one run, so client
 // overhead is identical: it writes one request line to the child's stdin and times until the reply line.
+// Measured twice: as the scheduler places the processes, and with all of them pinned to one CPU.
 //
-//   mcp_bench [--iterations N]      prints p50/p90 per server and "ratio sdk/alith p50: X"
+//   mcp_bench [--iterations N]      prints p50/p90 per server and "ratio sdk/alith p50: X" per placement
 //
 // The SDK side needs node and scripts/mcp-peers (skipped, with a note, when missing). Without the alith CLI
 // built (ALITH_CLI_PATH), the bench serves alith from itself (`mcp_bench --serve`, the same library code).
 
 #include <fcntl.h>
+#include <sched.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -204,32 +206,47 @@ int main(int argc, char** argv) {
     bool sdk = !node.empty() &&
                std::filesystem::exists(modules + "/@modelcontextprotocol/sdk/package.json") &&
                std::filesystem::exists(script);
-    std::printf(
-        "tools/call echo round trip over stdio, %d calls each (after warm-up), in 10 alternating blocks\n",
-        iterations);
-    Driver alith_server(alith_cmd);
-    std::optional<Driver> sdk_server;
-    if (sdk)
-      sdk_server.emplace(
-          std::vector<std::string>{node, script, std::filesystem::canonical(modules).string()});
-    // Warm-up (node's JIT, caches), then blocks taken in turn so that load from elsewhere on the machine
-    // falls on both alike.
-    alith_server.calls(std::max(200, iterations / 5), nullptr);
-    if (sdk_server) sdk_server->calls(std::max(200, iterations / 5), nullptr);
-    std::vector<double> a_us, s_us;
-    for (int block = 0; block < 10; ++block) {
-      alith_server.calls(iterations / 10, &a_us);
-      if (sdk_server) sdk_server->calls(iterations / 10, &s_us);
-    }
-    Stats a = stats(a_us);
-    print(alith_name, a);
-    if (!sdk_server) {
-      std::printf("TypeScript SDK server skipped: needs node and scripts/mcp-peers\n");
-    } else {
-      Stats s = stats(s_us);
-      print("TypeScript SDK McpServer", s);
-      std::printf("ratio sdk/alith p50: %.1f\n", s.p50 / a.p50);
-      std::printf("ratio sdk/alith p90: %.1f\n", s.p90 / a.p90);
+    // Two placements. As the scheduler places them: what a user sees, but on a VM a wake-up of an idle vCPU
+    // costs tens of microseconds, and where each server lands varies between runs. All on one CPU (affinity,
+    // inherited by both servers): every hand-off is a plain context switch, so the figure is the software's.
+    for (bool one_cpu : {false, true}) {
+      cpu_set_t all;
+      ::sched_getaffinity(0, sizeof all, &all);
+      if (one_cpu) {
+        cpu_set_t one;
+        CPU_ZERO(&one);
+        CPU_SET(::sched_getcpu(), &one);
+        ::sched_setaffinity(0, sizeof one, &one);
+      }
+      std::printf(
+          "%s: tools/call echo round trip over stdio, %d calls each (after warm-up), in 10 alternating "
+          "blocks\n",
+          one_cpu ? "one CPU (client and servers pinned together)" : "as scheduled", iterations);
+      Driver alith_server(alith_cmd);
+      std::optional<Driver> sdk_server;
+      if (sdk)
+        sdk_server.emplace(
+            std::vector<std::string>{node, script, std::filesystem::canonical(modules).string()});
+      // Warm-up (node's JIT, caches), then blocks taken in turn so that load from elsewhere on the machine
+      // falls on both alike.
+      alith_server.calls(std::max(200, iterations / 5), nullptr);
+      if (sdk_server) sdk_server->calls(std::max(200, iterations / 5), nullptr);
+      std::vector<double> a_us, s_us;
+      for (int block = 0; block < 10; ++block) {
+        alith_server.calls(iterations / 10, &a_us);
+        if (sdk_server) sdk_server->calls(iterations / 10, &s_us);
+      }
+      Stats a = stats(a_us);
+      print(alith_name, a);
+      if (!sdk_server) {
+        std::printf("TypeScript SDK server skipped: needs node and scripts/mcp-peers\n");
+      } else {
+        Stats s = stats(s_us);
+        print("TypeScript SDK McpServer", s);
+        std::printf("ratio sdk/alith p50: %.1f%s\n", s.p50 / a.p50, one_cpu ? " (one CPU)" : "");
+        std::printf("ratio sdk/alith p90: %.1f%s\n", s.p90 / a.p90, one_cpu ? " (one CPU)" : "");
+      }
+      ::sched_setaffinity(0, sizeof all, &all);
     }
     std::filesystem::remove(config);
   } catch (const std::exception& e) {

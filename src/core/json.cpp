@@ -175,32 +175,28 @@ struct ReusedParser {
   std::vector<char> padded;  // the text, followed by the zero padding simdjson reads past the end
 };
 
-std::optional<Json> parse_fast(std::string_view text, size_t max_depth) {
-  auto convert_root = [&](simdjson::dom::parser& parser, const char* data) -> std::optional<Json> {
-    simdjson::dom::element root;
-    if (parser.parse(data, text.size(), false).get(root) != simdjson::SUCCESS) return std::nullopt;
-    Json out;
-    if (!convert(root, out, 0, max_depth)) return std::nullopt;
-    return out;
-  };
+// Parses text with a parser kept per thread (or its own, for a large document) and hands the root to use,
+// which returns false to give up (the caller then asks nlohmann). False when simdjson refuses the text.
+template <class Use>
+bool parse_fast(std::string_view text, Use&& use) {
   if (text.size() > kReusedParserBytes) {
     simdjson::dom::parser parser;
     const simdjson::padded_string padded(text);
-    return convert_root(parser, padded.data());
+    simdjson::dom::element root;
+    return parser.parse(padded.data(), text.size(), false).get(root) == simdjson::SUCCESS && use(root);
   }
   thread_local ReusedParser reused;
   reused.padded.resize(text.size() + simdjson::SIMDJSON_PADDING);
   std::memcpy(reused.padded.data(), text.data(), text.size());
   std::memset(reused.padded.data() + text.size(), 0, simdjson::SIMDJSON_PADDING);
-  return convert_root(reused.parser, reused.padded.data());
+  simdjson::dom::element root;
+  return reused.parser.parse(reused.padded.data(), text.size(), false).get(root) == simdjson::SUCCESS &&
+         use(root);
 }
 
-}  // namespace
-
-Result<Json> parse_json(std::string_view text, size_t max_depth) {
-  if (auto json = parse_fast(text, max_depth)) return std::move(*json);
-  // Whatever simdjson refuses (bad text, a byte-order mark, integers past 64 bits, nesting past max_depth) is
-  // parsed again by nlohmann, whose verdict and error offset are the ones returned.
+// nlohmann's parser, whose verdict and error offset are the ones returned for whatever simdjson refuses (bad
+// text, a byte-order mark, integers past 64 bits, nesting past max_depth).
+Result<Json> parse_slow(std::string_view text, size_t max_depth) {
   DomBuilder builder(max_depth);
   const bool ok = Json::sax_parse(text.data(), text.data() + text.size(), &builder);
   if (ok) return std::move(builder.root());
@@ -209,6 +205,45 @@ Result<Json> parse_json(std::string_view text, size_t max_depth) {
                       depth_offset(text, max_depth));
   if (builder.error()) return std::move(*builder.error());
   return make_error(ErrorCode::parse, "invalid JSON", 0);
+}
+
+}  // namespace
+
+Result<Json> parse_json(std::string_view text, size_t max_depth) {
+  Json out;
+  if (parse_fast(text, [&](simdjson::dom::element root) { return convert(root, out, 0, max_depth); }))
+    return out;
+  return parse_slow(text, max_depth);
+}
+
+Result<std::optional<Json>> parse_json_members(std::string_view text,
+                                               const std::function<void(std::string_view, Json&&)>& take,
+                                               size_t max_depth) {
+  // Nothing is handed over before the whole text has converted, so a fallback never repeats a member. Keys
+  // are copied (short ones stay inline): simdjson's own end with the next parse on this thread.
+  std::vector<std::pair<std::string, Json>> members;
+  std::optional<Json> other;
+  const bool fast = parse_fast(text, [&](simdjson::dom::element root) {
+    simdjson::dom::object object;
+    if (root.get_object().get(object) != simdjson::SUCCESS)
+      return convert(root, other.emplace(), 0, max_depth);
+    if (max_depth == 0) return false;
+    members.reserve(object.size());
+    for (simdjson::dom::key_value_pair member : object) {
+      auto& slot = members.emplace_back(std::string(member.key), Json()).second;
+      if (!convert(member.value, slot, 1, max_depth)) return false;
+    }
+    return true;
+  });
+  if (fast) {
+    for (auto& [key, value] : members) take(key, std::move(value));
+    return other;
+  }
+  auto json = parse_slow(text, max_depth);
+  if (!json) return json.error();
+  if (!json->is_object()) return std::optional<Json>(std::move(*json));
+  for (auto& [key, value] : json->get_ref<Json::object_t&>()) take(key, std::move(value));
+  return std::optional<Json>();
 }
 
 std::string dump_json(const Json& value, int indent) {

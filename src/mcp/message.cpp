@@ -64,6 +64,83 @@ std::optional<RequestId> read_id(const Json& id) {
   return std::nullopt;
 }
 
+// The members of a message that matter, each absent (nullopt) or present with its value.
+struct Envelope {
+  std::optional<Json> jsonrpc, id, method, params, result, error;
+
+  void take(std::string_view key, Json&& value) {
+    if (auto* slot = member(key)) *slot = std::move(value);  // other members (_meta, extensions) are ignored
+  }
+  std::optional<Json>* member(std::string_view key) {
+    if (key == "jsonrpc") return &jsonrpc;
+    if (key == "id") return &id;
+    if (key == "method") return &method;
+    if (key == "params") return &params;
+    if (key == "result") return &result;
+    if (key == "error") return &error;
+    return nullptr;
+  }
+};
+
+Result<Message> message_from_envelope(Envelope&& e) {
+  if (!e.jsonrpc || !e.jsonrpc->is_string() || e.jsonrpc->get_ref<const std::string&>() != "2.0") {
+    return invalid("\"jsonrpc\" must be \"2.0\"");
+  }
+  Json params;
+  if (e.params) {
+    if (!e.params->is_object() && !e.params->is_array() && !e.params->is_null())
+      return invalid("\"params\" must be an object");
+    if (e.params->is_array()) return invalid("\"params\" must be an object (MCP uses named parameters)");
+    params = std::move(*e.params);
+  }
+  if (e.method) {
+    if (!e.method->is_string()) return invalid("\"method\" must be a string");
+    if (e.result || e.error) return invalid("a request cannot carry result or error");
+    std::string name = std::move(e.method->get_ref<std::string&>());
+    if (name.empty()) return invalid("\"method\" is empty");
+    if (!e.id) return Message(Notification{std::move(name), std::move(params)});
+    auto rid = read_id(*e.id);
+    if (!rid) return invalid("\"id\" must be a string or an integer");
+    return Message(Request{std::move(*rid), std::move(name), std::move(params)});
+  }
+  if (e.result && e.error) return invalid("both \"result\" and \"error\"");
+  if (e.result) {
+    if (!e.id) return invalid("a response needs an \"id\"");
+    auto rid = read_id(*e.id);
+    if (!rid) return invalid("\"id\" must be a string or an integer");
+    if (!e.result->is_object()) return invalid("\"result\" must be an object");
+    return Message(Response{std::move(*rid), std::move(*e.result)});
+  }
+  if (e.error) {
+    Json& error = *e.error;
+    if (!error.is_object()) return invalid("\"error\" must be an object");
+    auto code = error.find("code");
+    auto message = error.find("message");
+    if (code == error.end() || !code->is_number_integer())
+      return invalid("\"error.code\" must be an integer");
+    if (message == error.end() || !message->is_string()) return invalid("\"error.message\" must be a string");
+    ErrorResponse out;
+    if (code->is_number_unsigned() && code->get<uint64_t>() > static_cast<uint64_t>(INT32_MAX)) {
+      return invalid("\"error.code\" out of range");
+    }
+    int64_t c = code->get<int64_t>();
+    if (c < INT32_MIN || c > INT32_MAX) return invalid("\"error.code\" out of range");
+    out.error.code = static_cast<int>(c);
+    out.error.message = message->get<std::string>();
+    if (auto data = error.find("data"); data != error.end()) out.error.data = std::move(*data);
+    if (e.id && !e.id->is_null()) {
+      out.id = read_id(*e.id);
+      if (!out.id) return invalid("\"id\" must be a string, an integer or null");
+    }
+    return Message(std::move(out));
+  }
+  return invalid("neither a request, a notification nor a response");
+}
+
+Result<Message> not_an_object(const Json& json) {
+  return invalid(json.is_array() ? "batches are not supported" : "not an object");
+}
+
 }  // namespace
 
 Result<Message> message_from_json(const Json& json) {
@@ -73,64 +150,10 @@ Result<Message> message_from_json(const Json& json) {
 // Takes the parsed document by value so that params, result and error data move into the message instead of
 // being copied (a request's arguments are most of its nodes).
 Result<Message> message_from_json(Json&& json) {
-  if (json.is_array()) return invalid("batches are not supported");
-  if (!json.is_object()) return invalid("not an object");
-  auto version = json.find("jsonrpc");
-  if (version == json.end() || !version->is_string() || version->get_ref<const std::string&>() != "2.0") {
-    return invalid("\"jsonrpc\" must be \"2.0\"");
-  }
-  auto method = json.find("method");
-  auto id = json.find("id");
-  auto result = json.find("result");
-  auto error = json.find("error");
-  Json params;
-  if (auto p = json.find("params"); p != json.end()) {
-    if (!p->is_object() && !p->is_array() && !p->is_null()) return invalid("\"params\" must be an object");
-    if (p->is_array()) return invalid("\"params\" must be an object (MCP uses named parameters)");
-    params = std::move(*p);
-  }
-  if (method != json.end()) {
-    if (!method->is_string()) return invalid("\"method\" must be a string");
-    if (result != json.end() || error != json.end()) return invalid("a request cannot carry result or error");
-    std::string name = method->get<std::string>();
-    if (name.empty()) return invalid("\"method\" is empty");
-    if (id == json.end()) return Message(Notification{std::move(name), std::move(params)});
-    auto rid = read_id(*id);
-    if (!rid) return invalid("\"id\" must be a string or an integer");
-    return Message(Request{std::move(*rid), std::move(name), std::move(params)});
-  }
-  if (result != json.end() && error != json.end()) return invalid("both \"result\" and \"error\"");
-  if (result != json.end()) {
-    if (id == json.end()) return invalid("a response needs an \"id\"");
-    auto rid = read_id(*id);
-    if (!rid) return invalid("\"id\" must be a string or an integer");
-    if (!result->is_object()) return invalid("\"result\" must be an object");
-    return Message(Response{std::move(*rid), std::move(*result)});
-  }
-  if (error != json.end()) {
-    if (!error->is_object()) return invalid("\"error\" must be an object");
-    auto code = error->find("code");
-    auto message = error->find("message");
-    if (code == error->end() || !code->is_number_integer())
-      return invalid("\"error.code\" must be an integer");
-    if (message == error->end() || !message->is_string())
-      return invalid("\"error.message\" must be a string");
-    ErrorResponse out;
-    if (code->is_number_unsigned() && code->get<uint64_t>() > static_cast<uint64_t>(INT32_MAX)) {
-      return invalid("\"error.code\" out of range");
-    }
-    int64_t c = code->get<int64_t>();
-    if (c < INT32_MIN || c > INT32_MAX) return invalid("\"error.code\" out of range");
-    out.error.code = static_cast<int>(c);
-    out.error.message = message->get<std::string>();
-    if (auto data = error->find("data"); data != error->end()) out.error.data = std::move(*data);
-    if (id != json.end() && !id->is_null()) {
-      out.id = read_id(*id);
-      if (!out.id) return invalid("\"id\" must be a string, an integer or null");
-    }
-    return Message(std::move(out));
-  }
-  return invalid("neither a request, a notification nor a response");
+  if (!json.is_object()) return not_an_object(json);
+  Envelope envelope;
+  for (auto& [key, value] : json.get_ref<Json::object_t&>()) envelope.take(key, std::move(value));
+  return message_from_envelope(std::move(envelope));
 }
 
 Result<Message> parse_message(std::string_view text, size_t max_bytes) {
@@ -138,13 +161,17 @@ Result<Message> parse_message(std::string_view text, size_t max_bytes) {
     return make_error(ErrorCode::too_large, "MCP message of " + std::to_string(text.size()) +
                                                 " bytes exceeds the limit of " + std::to_string(max_bytes));
   }
-  auto json = parse_json(text, 128);
-  if (!json) {
-    ErrorInfo e = json.error();
+  // The envelope's members go straight to their fields: the object itself is never built.
+  Envelope envelope;
+  auto other = parse_json_members(
+      text, [&](std::string_view key, Json&& value) { envelope.take(key, std::move(value)); }, 128);
+  if (!other) {
+    ErrorInfo e = other.error();
     if (!e.offset) e.offset = 0;  // marks a JSON syntax error (-32700)
     return e;
   }
-  return message_from_json(std::move(*json));
+  if (*other) return not_an_object(**other);
+  return message_from_envelope(std::move(envelope));
 }
 
 Json to_json(const Message& message) {

@@ -82,6 +82,29 @@ TEST(Json, DumpReplacesInvalidUtf8) {
   EXPECT_EQ(dump_json(Json{{"k", 1}}, 2), "{\n  \"k\": 1\n}");
 }
 
+// An object's members come out one by one (a byte-order mark takes nlohmann's path, with the same result);
+// other values come back whole; bad text hands nothing over.
+TEST(Json, MembersOfAnObjectAreHandedOver) {
+  for (std::string prefix : {"", "\xEF\xBB\xBF"}) {
+    Json collected = Json::object();
+    auto take = [&](std::string_view key, Json&& value) { collected[std::string(key)] = std::move(value); };
+    auto r = parse_json_members(prefix + R"({"a":1,"b":{"c":[true]},"a":2})", take);
+    ASSERT_TRUE(r.ok()) << prefix;
+    EXPECT_FALSE(r->has_value());
+    EXPECT_EQ(collected, Json::parse(R"({"a":2,"b":{"c":[true]}})"));
+  }
+  int calls = 0;
+  auto count = [&](std::string_view, Json&&) { ++calls; };
+  auto array = parse_json_members("[1,2]", count);
+  ASSERT_TRUE(array.ok());
+  EXPECT_EQ(**array, Json::parse("[1,2]"));
+  EXPECT_EQ(parse_json_members("{}", count)->has_value(), false);
+  EXPECT_FALSE(parse_json_members(R"({"a":1,"b":})", count).ok());
+  EXPECT_FALSE(parse_json_members(R"({"a":[[1]]})", count, 2).ok());  // too deep
+  EXPECT_TRUE(parse_json_members(R"({"a":[1]})", count, 2).ok());
+  EXPECT_EQ(calls, 1);
+}
+
 // The writers used on hot paths write exactly what dump_json does: escapes, control bytes, DEL, non-ASCII
 // (valid and not), and after text already in the buffer.
 TEST(Json, AppendWritesWhatDumpWrites) {
