@@ -31,7 +31,9 @@ namespace detail {
 // {"jsonrpc":"2.0","id":<id>,"result":<result>}; result is a Json or a CallToolResult.
 template <class Result>
 std::string result_text(const RequestId& id, const Result& result) {
-  std::string out = R"({"jsonrpc":"2.0","id":)";
+  std::string out;
+  out.reserve(128);  // a short reply in one allocation rather than growing through four
+  out += R"({"jsonrpc":"2.0","id":)";
   append_json(out, id);
   out += R"(,"result":)";
   append_json(out, result);

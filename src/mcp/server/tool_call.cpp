@@ -62,19 +62,20 @@ Handled Session::call_tool(Request& request, const Sink& sink, bool run_call_her
   std::string key = to_string(request.id);
   CancelToken token = CancelToken::create();
   bool structured;
+  decltype(state_->calls)::iterator in_flight;
   {
     std::lock_guard lock(state_->mu);
     if (state_->closed) return fail(rpc_error::internal_error, "session closed");
-    if (state_->calls.count(key))
-      return fail(rpc_error::invalid_request, "request id " + key + " is already in use");
-    state_->calls.emplace(key, token);
+    auto [entry, added] = state_->calls.try_emplace(key, token);
+    if (!added) return fail(rpc_error::invalid_request, "request id " + key + " is already in use");
+    in_flight = entry;  // only this call erases it, so it stays valid while others come and go
     ++state_->running;
     // Dates compare as strings; older revisions have no structuredContent.
     structured = state_->version.empty() || state_->version >= "2025-06-18";
   }
   std::optional<Json> progress_token = progress_token_of(params);
 
-  auto task = [state = state_, tool, args = std::move(args), token, sink, id = request.id, key,
+  auto task = [state = state_, tool, args = std::move(args), token, sink, id = request.id, key, in_flight,
                progress_token, structured] {
     std::optional<std::string> reply;
     std::shared_ptr<std::atomic<bool>> finished;  // only a progress reporter outlives the call
@@ -117,7 +118,7 @@ Handled Session::call_tool(Request& request, const Sink& sink, bool run_call_her
       }
     }
     std::lock_guard lock(state->mu);
-    state->calls.erase(key);
+    state->calls.erase(in_flight);
     --state->running;
     state->idle.notify_all();
   };
