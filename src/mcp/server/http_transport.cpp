@@ -147,8 +147,7 @@ void HttpTransport::Impl::post(const HttpRequest& request, HttpResponder& out) {
   auto parsed = parse_message(request.body, server.options().max_message_bytes);
   if (!parsed) {
     auto error = error_response_for(request.body, parsed.error());
-    return out.respond(400, kJson,
-                       detail::error_text(error.id, error.error.code, error.error.message, error.error.data));
+    return out.respond(400, kJson, detail::error_text(error));
   }
   const Request* rpc_request = std::get_if<Request>(&*parsed);
   auto outbox = std::make_shared<Outbox>();

@@ -60,6 +60,10 @@ inline std::string error_text(const std::optional<RequestId>& id, int code, std:
   return out;
 }
 
+inline std::string error_text(const ErrorResponse& e) {
+  return error_text(e.id, e.error.code, e.error.message, e.error.data);
+}
+
 inline void reply(const Sink& sink, const RequestId& id, const std::string& text) {
   sink(Outgoing{text, &id});
 }
@@ -70,7 +74,7 @@ inline void reply_error(const Sink& sink, const std::optional<RequestId>& id, in
 }
 
 inline void reply_error(const Sink& sink, const ErrorResponse& e) {
-  reply_error(sink, e.id, e.error.code, e.error.message, e.error.data);
+  sink(Outgoing{error_text(e), e.id ? &*e.id : nullptr});
 }
 
 // What a tool's JSON result looks like to an MCP client.
